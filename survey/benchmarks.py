@@ -1,0 +1,71 @@
+"""Compare a firm with its peers: medians, quartiles, percentile ranks, the group to use.
+
+Pure functions over sorted sequences of scores. The firm's own score may be in a sequence:
+pass it as `own` and it is left out, without copying the sequence.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from typing import NamedTuple, Sequence
+
+
+class Summary(NamedTuple):
+    count: int
+    median: float | None
+    q1: float | None
+    q3: float | None
+
+
+def _position(values: Sequence[float], own: float | None) -> int | None:
+    """Return the index of one occurrence of own in values, or None."""
+    if own is None:
+        return None
+    index = bisect_left(values, own)
+    return index if index < len(values) and values[index] == own else None
+
+
+def quantile(values: Sequence[float], share: float, skip: int | None = None) -> float | None:
+    """Return a quantile with linear interpolation, as if values[skip] were not there."""
+    count = len(values) - (skip is not None)
+    if count <= 0:
+        return None
+
+    def at(i: int) -> float:
+        return values[i + 1] if skip is not None and i >= skip else values[i]
+
+    exact = share * (count - 1)
+    low = int(exact)
+    high = min(low + 1, count - 1)
+    return at(low) + (at(high) - at(low)) * (exact - low)
+
+
+def summarise(values: Sequence[float], own: float | None = None) -> Summary:
+    """Return count, median and quartiles of sorted peer scores, leaving out the firm's own."""
+    skip = _position(values, own)
+    return Summary(
+        len(values) - (skip is not None),
+        quantile(values, 0.5, skip),
+        quantile(values, 0.25, skip),
+        quantile(values, 0.75, skip),
+    )
+
+
+def percentile_rank(values: Sequence[float], score: float, own: float | None = None) -> float | None:
+    """Return the share (0-100) of peers whose score is below this one."""
+    skip = _position(values, own)
+    count = len(values) - (skip is not None)
+    if count <= 0:
+        return None
+    below = bisect_left(values, score)
+    if skip is not None and skip < below:
+        below -= 1
+    return 100.0 * below / count
+
+
+def choose_group(sizes: Sequence[tuple[str, int]], minimum: int) -> tuple[str, int]:
+    """Return the first group with at least `minimum` peers, else the last one."""
+    for name, count in sizes:
+        if count >= minimum:
+            return name, count
+    return sizes[-1]

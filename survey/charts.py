@@ -1,0 +1,64 @@
+"""Plotly figures, built as plain figure data, and the one place they become HTML.
+
+Figures are plain dicts in plotly's JSON schema rather than graph_objects: building and
+validating graph_objects costs milliseconds a page, and the tests validate these dicts with
+plotly itself.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Sequence
+
+from markupsafe import Markup
+
+FIRM_COLOUR = "#0b5cad"
+PEER_COLOUR = "#b35900"
+
+
+def _closed(values: Sequence) -> list:
+    """Repeat the first point at the end, so a radar outline closes."""
+    return list(values) + list(values[:1])
+
+
+def radar_figure(axes: Sequence[str], firm: Sequence[float | None], median: Sequence[float | None],
+                 q1: Sequence[float | None], q3: Sequence[float | None], names: dict[str, str]) -> dict:
+    """Return a radar of the firm's theme scores against the peer median and interquartile band."""
+    axes = list(axes)
+    band = q3 and all(v is not None for v in list(q1) + list(q3))
+    data = []
+    if band:
+        # One outline around the upper quartile and back around the lower one, in the opposite
+        # direction: filled, it leaves the middle empty, drawing the band between the quartiles.
+        data.append({
+            "type": "scatterpolar", "name": names["band"], "theta": _closed(axes) + _closed(axes)[::-1],
+            "r": _closed(q3) + _closed(q1)[::-1], "fill": "toself", "fillcolor": "rgba(179,89,0,0.15)",
+            "line": {"width": 0}, "hoverinfo": "skip", "mode": "lines",
+        })
+    if any(v is not None for v in median):
+        data.append({
+            "type": "scatterpolar", "name": names["median"], "theta": _closed(axes), "r": _closed(median),
+            "mode": "lines", "line": {"color": PEER_COLOUR, "dash": "dash", "width": 2},
+        })
+    data.append({
+        "type": "scatterpolar", "name": names["firm"], "theta": _closed(axes), "r": _closed(firm),
+        "mode": "lines+markers", "fill": "toself", "fillcolor": "rgba(11,92,173,0.12)",
+        "line": {"color": FIRM_COLOUR, "width": 3}, "marker": {"size": 6},
+    })
+    layout = {
+        "polar": {"radialaxis": {"range": [0, 100], "tickvals": [25, 50, 75, 100], "angle": 90},
+                  "angularaxis": {"direction": "clockwise"}},
+        "showlegend": True, "legend": {"orientation": "h", "y": -0.15},
+        "margin": {"l": 40, "r": 40, "t": 30, "b": 30}, "font": {"size": 12}, "dragmode": False,
+    }
+    return {"data": data, "layout": layout}
+
+
+def figure_html(figure: dict, element_id: str, label: str) -> Markup:
+    """Return the HTML that static/charts.js turns into a chart, with the figure as inert JSON."""
+    # "<" escaped as \u003c: no text in the figure can close the script element.
+    payload = json.dumps(figure, separators=(",", ":"), ensure_ascii=False).replace("<", "\\u003c")
+    return Markup(
+        f'<div class="chart" id="{element_id}" role="img" aria-label="{Markup.escape(label)}"></div>'
+        f'<script type="application/json" data-chart="{element_id}">{payload}</script>'
+    )

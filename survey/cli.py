@@ -1,0 +1,78 @@
+"""Commands for operators: check questionnaires, seed and drop demo data."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+
+from .db import get_db, migrate
+from .demo import drop_demo, has_assessments, store_demo
+from .peers import clear_cache
+from .questionnaire import QuestionnaireError, load_questionnaire
+
+
+@click.command("check-questionnaires")
+@click.argument("paths", nargs=-1, type=click.Path())
+def check_questionnaires(paths: tuple[str, ...]) -> None:
+    """Check questionnaire files and list every problem; exit 1 if any file is broken.
+
+    Without PATHS, checks every file the app serves.
+
+    Example: flask --app survey check-questionnaires questionnaires/readiness.yaml
+    """
+    from pathlib import Path
+
+    files = [Path(p) for p in paths] or sorted(Path(current_app.config["QUESTIONNAIRES"]).glob("*.yaml"))
+    broken = 0
+    for path in files:
+        try:
+            questionnaire = load_questionnaire(path)
+        except QuestionnaireError as error:
+            broken += 1
+            click.echo(f"{path}: {len(error.problems)} problem(s)", err=True)
+            for problem in error.problems:
+                click.echo(f"  {problem}", err=True)
+            continue
+        scored = sum(q.scored for q in questionnaire.questions.values())
+        click.echo(f"{path}: ok ({questionnaire.id} version {questionnaire.version}, "
+                   f"{len(questionnaire.questions)} questions, {scored} scored)")
+    if broken:
+        raise SystemExit(1)
+
+
+@click.command("seed-demo")
+@click.option("--count", default=800, show_default=True, help="How many demo assessments to create.")
+@click.option("--seed", default=2026, show_default=True, help="Random seed: the same seed gives the same data.")
+@click.option("--if-empty", is_flag=True, help="Only seed a database that has no assessment yet.")
+def seed_demo(count: int, seed: int, if_empty: bool) -> None:
+    """Create synthetic completed assessments, marked as demo, so benchmarks show at once.
+
+    Example: flask --app survey seed-demo --count 800
+    """
+    db = get_db()
+    migrate(db)
+    if if_empty and has_assessments(db):
+        click.echo("The database already holds assessments: no demo data added.")
+        return
+    questionnaire = current_app.extensions["questionnaires"].current[current_app.config["DEFAULT_QUESTIONNAIRE"]]
+    store_demo(db, questionnaire, count, seed)
+    clear_cache()
+    click.echo(f"Added {count} demo assessments (seed {seed}). Remove them with: flask --app survey drop-demo")
+
+
+@click.command("drop-demo")
+def drop_demo_command() -> None:
+    """Delete every demo firm, with its assessments, answers and scores.
+
+    Example: flask --app survey drop-demo
+    """
+    db = get_db()
+    firms = drop_demo(db)
+    clear_cache()
+    click.echo(f"Removed {firms} demo firms and their assessments.")
+
+
+def init_app(app: Flask) -> None:
+    """Register the commands."""
+    for command in (check_questionnaires, seed_demo, drop_demo_command):
+        app.cli.add_command(command)

@@ -1,0 +1,165 @@
+"""Synthetic firms and completed assessments, so a new installation shows benchmarks at once.
+
+Reproducible: the same seed gives the same firms, answers and scores. Sectors, sizes and
+periods differ the way a programme would expect: larger firms and service sectors are more
+digital, follow-ups score a little higher than baselines.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from typing import Any, Iterator
+
+import sqlite_utils
+
+from .assessments import bump_generation, encode_answer, hash_token, store_scores
+from .db import write
+from .model import NOT_APPLICABLE, Question, Questionnaire
+from .profile import REGIONS, SECTORS
+from .scoring import score_response, visible_answers
+from .versions import publish
+
+# Typical readiness (0-1) per sector for the pillars digital, green, work.
+SECTOR_PROFILE = {
+    "wood_furniture": (0.35, 0.40, 0.45),
+    "food_beverages": (0.40, 0.45, 0.50),
+    "textiles_apparel": (0.35, 0.35, 0.40),
+    "metal_products": (0.40, 0.35, 0.50),
+    "other_manufacturing": (0.42, 0.40, 0.48),
+    "agriculture": (0.25, 0.45, 0.35),
+    "construction": (0.30, 0.30, 0.40),
+    "retail_wholesale": (0.55, 0.35, 0.45),
+    "tourism_hospitality": (0.55, 0.45, 0.50),
+    "other_services": (0.60, 0.40, 0.55),
+}
+SIZE_SHARE = (("micro", 0.6, -0.08), ("small", 0.3, 0.0), ("medium", 0.1, 0.10))
+PERIODS = (("2025-H2", "2025-09-15"), ("2026-H2", "2026-09-15"))
+NAME_PARTS = ("Andina", "del Sur", "Inca", "Pacífico", "Norteña", "Sierra", "Amazónica", "Colonial",
+              "Los Olivos", "San Juan", "Santa Rosa", "El Sol", "La Unión", "Progreso", "Huayna")
+PILLAR_INDEX = {"digital": 0, "green": 1, "work": 2}
+
+
+def draw_answer(question: Question, level: float, rng: random.Random) -> Any:
+    """Draw a plausible answer for a firm of this readiness level (0-1)."""
+    if question.allow_not_applicable and rng.random() < 0.04:
+        return NOT_APPLICABLE
+    target = min(1.0, max(0.0, rng.gauss(level, 0.2)))
+    if question.type == "choice":
+        scored = sorted((o for o in question.options if o.score is not None), key=lambda o: o.score)
+        if any(o.not_applicable for o in question.options) and rng.random() < 0.04:
+            return next(o.value for o in question.options if o.not_applicable)
+        return min(scored, key=lambda o: abs(o.score / question.max_points - target) + rng.random() * 0.1).value
+    if question.type == "yesno":
+        return "yes" if target > 0.66 else "partly" if target > 0.33 else "no"
+    if question.type == "checklist":
+        ticked = tuple(o.value for o in question.options if o.score and rng.random() < target)
+        if ticked:
+            return ticked
+        exclusive = [o.value for o in question.options if o.exclusive]
+        return (exclusive[0],) if exclusive else None
+    if question.type == "number":
+        low = question.min if question.min is not None else 0.0
+        high = question.max if question.max is not None else low + 100.0
+        return round(low + (high - low) * target * target)
+    return None
+
+
+def generate(questionnaire: Questionnaire, count: int, seed: int = 2026) -> Iterator[dict]:
+    """Yield `count` completed assessments, each with its firm, answers and scores."""
+    rng = random.Random(seed)
+    sectors = list(SECTORS)
+    made = 0
+    firm_number = 0
+    while made < count:
+        firm_number += 1
+        sector = rng.choice(sectors)
+        size, shift = rng.choices([(s, d) for s, _, d in SIZE_SHARE], weights=[w for _, w, _ in SIZE_SHARE])[0]
+        base = [min(0.95, max(0.05, rng.gauss(v + shift, 0.15))) for v in SECTOR_PROFILE[sector]]
+        firm = {
+            "name": f"Demo {rng.choice(NAME_PARTS)} {firm_number}", "sector": sector, "size": size,
+            "region": rng.choice(REGIONS), "year_founded": rng.randint(1975, 2024), "is_demo": 1,
+            "created_at": PERIODS[0][1] + "T09:00:00+00:00",
+        }
+        periods = PERIODS if rng.random() < 0.4 else (rng.choice(PERIODS),)
+        for round_number, (period, day) in enumerate(periods):
+            if made >= count:
+                break
+            gain = 0.08 * round_number
+            answers = {}
+            for question in questionnaire.questions.values():
+                level = base[PILLAR_INDEX.get(question.pillar_id, 0) % 3] + gain
+                value = draw_answer(question, level, rng)
+                if value is not None:
+                    answers[question.id] = value
+            answers, _ = visible_answers(questionnaire, answers)
+            made += 1
+            yield {
+                "firm": firm, "firm_number": firm_number, "period": period,
+                "submitted_at": f"{day}T{rng.randint(8, 18):02d}:00:00+00:00",
+                "answers": answers, "scores": score_response(questionnaire, answers),
+                "token": "demo" + "".join(rng.choice("abcdefghijklmnopqrstuvwxyz0123456789") for _ in range(20)),
+            }
+
+
+def store_demo(db: sqlite_utils.Database, questionnaire: Questionnaire, count: int, seed: int = 2026,
+               batch: int = 2000) -> list[str]:
+    """Insert demo assessments in batches of write transactions; return their resume tokens."""
+    tokens: list[str] = []
+    pending: list[dict] = []
+
+    def flush() -> None:
+        with write(db):
+            publish(db, questionnaire)
+            firm_ids: dict[int, int] = {}
+            for item in pending:
+                firm_id = firm_ids.get(item["firm_number"]) or db.execute(
+                    "SELECT id FROM firms WHERE is_demo = 1 AND name = ?", [item["firm"]["name"]]
+                ).fetchone()
+                if isinstance(firm_id, tuple):
+                    firm_id = firm_id[0]
+                if firm_id is None:
+                    firm_id = db["firms"].insert(item["firm"]).last_pk
+                firm_ids[item["firm_number"]] = firm_id
+                scores = item["scores"]
+                assessment_id = db["assessments"].insert({
+                    "firm_id": firm_id, "token_hash": hash_token(item["token"]),
+                    "questionnaire_id": questionnaire.id, "questionnaire_version": questionnaire.version,
+                    "status": "submitted", "current_section": 0, "period": item["period"],
+                    "scores_json": json.dumps(scores.to_dict()), "overall": scores.overall, "is_demo": 1,
+                    "created_at": item["submitted_at"], "updated_at": item["submitted_at"],
+                    "submitted_at": item["submitted_at"],
+                }).last_pk
+                db.conn.executemany(
+                    "INSERT INTO answers (assessment_id, question_id, value) VALUES (?, ?, ?)",
+                    [(assessment_id, qid, encode_answer(v)) for qid, v in item["answers"].items()],
+                )
+                row = {"id": assessment_id, "firm_id": firm_id, **item["firm"]}
+                store_scores(db, row, scores, item["period"], is_demo=1)
+        pending.clear()
+
+    for item in generate(questionnaire, count, seed):
+        tokens.append(item["token"])
+        pending.append(item)
+        if len(pending) >= batch:
+            flush()
+    if pending:
+        flush()
+    return tokens
+
+
+def drop_demo(db: sqlite_utils.Database) -> int:
+    """Delete every demo firm with its assessments, answers and scores; return how many firms."""
+    with write(db):
+        count = db.execute("SELECT count(*) FROM firms WHERE is_demo = 1").fetchone()[0]
+        db.execute("DELETE FROM scores WHERE is_demo = 1")
+        db.execute("DELETE FROM answers WHERE assessment_id IN (SELECT id FROM assessments WHERE is_demo = 1)")
+        db.execute("DELETE FROM assessments WHERE is_demo = 1")
+        db.execute("DELETE FROM firms WHERE is_demo = 1")
+        bump_generation(db)
+    return count
+
+
+def has_assessments(db: sqlite_utils.Database) -> bool:
+    """Whether the database holds any assessment at all."""
+    return db.execute("SELECT EXISTS (SELECT 1 FROM assessments)").fetchone()[0] == 1

@@ -1,0 +1,178 @@
+"""The firm profile form, and the form built from one questionnaire section."""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+from typing import Any
+
+from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    widgets,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from .model import NOT_APPLICABLE, Question, Questionnaire, Section
+from .profile import SECTORS, SIZES
+from .scoring import visible_answers
+
+FIELD_PREFIX = "q"
+TEXT_LIMIT = 2000
+YESNO_LABELS = {"yes": _l("Yes"), "partly": _l("Partly"), "no": _l("No")}
+
+
+class ProfileForm(FlaskForm):
+    """Who the firm is: what its results are compared with."""
+
+    name = StringField(_l("Firm name"), [InputRequired(_l("Please enter the firm's name.")), Length(max=120)])
+    sector = SelectField(_l("Sector"), [InputRequired(_l("Please choose a sector."))])
+    size = RadioField(_l("Number of employees"), [InputRequired(_l("Please choose the size of the firm."))])
+    region = SelectField(_l("Region"), [InputRequired(_l("Please choose a region."))])
+    year_founded = IntegerField(
+        _l("Year founded"),
+        [Optional(), NumberRange(1800, date.today().year, _l("Enter a year between %(min)s and %(max)s."))],
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.sector.choices = [("", _("Choose…"))] + list(SECTORS.items())
+        self.size.choices = list(SIZES.items())
+        self.region.choices = [("", _("Choose…"))] + [(r, r) for r in current_app.config["REGIONS"]]
+
+
+class ConfirmForm(FlaskForm):
+    """A form with nothing but its CSRF token: submit, start a follow-up."""
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+def na_field_name(question: Question) -> str:
+    """Return the name of the 'does not apply' box of a number question."""
+    return f"{question.id}__na"
+
+
+def section_form(questionnaire: Questionnaire, section: Section, language: str,
+                 formdata: Any = None, answers: dict | None = None) -> FlaskForm:
+    """Build the form of one section, filled from the posted data or the stored answers."""
+    text = lambda value: questionnaire.text(value, language)  # noqa: E731
+
+    class SectionForm(FlaskForm):
+        pass
+
+    data: dict[str, Any] = {}
+    for question in section.questions:
+        if question.type == "note":
+            continue
+        label = text(question.label)
+        answer = (answers or {}).get(question.id)
+        if question.type in ("choice", "yesno"):
+            if question.type == "choice":
+                choices = [(o.value, text(o.label)) for o in question.options]
+            else:
+                choices = [(v, str(label_)) for v, label_ in YESNO_LABELS.items()]
+                if question.allow_not_applicable:
+                    choices.append((NOT_APPLICABLE, _("Does not apply")))
+            field = RadioField(label, [Optional()], choices=choices)
+        elif question.type == "checklist":
+            choices = [(o.value, text(o.label)) for o in question.options]
+            if question.allow_not_applicable:
+                choices.append((NOT_APPLICABLE, _("Does not apply")))
+            field = MultiCheckboxField(label, [Optional()], choices=choices)
+            answer = list(answer) if isinstance(answer, tuple) else answer
+        elif question.type == "number":
+            field = StringField(label, [Optional(), Length(max=30)])
+            setattr(SectionForm, na_field_name(question), BooleanField(_("Does not apply")))
+            if answer == NOT_APPLICABLE:
+                data[na_field_name(question)] = True
+                answer = None
+            elif answer is not None:
+                answer = f"{answer:g}"
+        else:
+            field = TextAreaField(label, [Optional(), Length(max=TEXT_LIMIT)])
+        setattr(SectionForm, question.id, field)
+        if answer is not None:
+            data[question.id] = answer
+    return SectionForm(formdata=formdata, data=data, prefix=FIELD_PREFIX)
+
+
+def parse_number(raw: str) -> float | None:
+    """Read a number typed with a decimal point or a decimal comma."""
+    cleaned = raw.strip().replace(" ", "")
+    if cleaned.count(",") == 1 and "." not in cleaned:
+        cleaned = cleaned.replace(",", ".")
+    try:
+        value = float(cleaned)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def read_section(form: FlaskForm, questionnaire: Questionnaire, section: Section, language: str,
+                 stored: dict[str, Any], require: bool = True) -> dict[str, Any] | None:
+    """Return the section's answers (None clears one), or None after adding errors to the form.
+
+    With require=False (the owner going back a page) required answers may still be missing.
+    """
+    text = lambda value: questionnaire.text(value, language)  # noqa: E731
+    valid = form.validate()
+    posted: dict[str, Any] = {}
+    for question in section.questions:
+        if question.type == "note":
+            continue
+        field = form[question.id]
+        value: Any = field.data or None
+        if question.type == "checklist" and value:
+            exclusive = [v for v in value if v == NOT_APPLICABLE or (question.option(v) and question.option(v).exclusive)]
+            if exclusive and len(value) > 1:
+                field.errors.append(_("“%(option)s” cannot be ticked together with other answers.",
+                                      option=dict(field.choices)[exclusive[0]]))
+                valid = False
+            value = tuple(v for v in (o.value for o in question.options) if v in value) or (
+                (NOT_APPLICABLE,) if NOT_APPLICABLE in value else None)
+            if value == (NOT_APPLICABLE,):
+                value = NOT_APPLICABLE
+        elif question.type == "number":
+            if form[na_field_name(question)].data:
+                value = NOT_APPLICABLE
+            elif value is not None:
+                number = parse_number(value)
+                low, high = question.min, question.max
+                if number is None:
+                    field.errors.append(_("Please enter a number, such as 25 or 2.5."))
+                    valid = False
+                elif (low is not None and number < low) or (high is not None and number > high):
+                    field.errors.append(text(question.bounds_message) or _bounds_message(low, high))
+                    valid = False
+                value = int(number) if number is not None and number.is_integer() else number
+        elif question.type == "text" and value is not None:
+            value = value.strip() or None
+        posted[question.id] = value
+    _, hidden = visible_answers(questionnaire, {**stored, **posted})
+    for question in section.questions:
+        if question.id in hidden:
+            posted[question.id] = None
+        elif require and question.required and posted.get(question.id) is None and not form[question.id].errors:
+            form[question.id].errors.append(text(question.required_message) or _("Please answer this question."))
+            valid = False
+    return posted if valid else None
+
+
+def _bounds_message(low: float | None, high: float | None) -> str:
+    if low is not None and high is not None:
+        return _("Please enter a number between %(min)s and %(max)s.", min=f"{low:g}", max=f"{high:g}")
+    if low is not None:
+        return _("Please enter a number of at least %(min)s.", min=f"{low:g}")
+    return _("Please enter a number of at most %(max)s.", max=f"{high:g}")

@@ -1,0 +1,40 @@
+"""Spanish and English: the language of each request, and the switch on every page."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Flask, current_app, redirect, request
+from flask_babel import Babel, get_locale
+
+LANGUAGE_COOKIE = "lang"
+
+
+def select_language() -> str:
+    """Return the chosen language, else the browser's, else Spanish."""
+    offered = current_app.config["LANGUAGES"]
+    chosen = request.cookies.get(LANGUAGE_COOKIE)
+    if chosen in offered:
+        return chosen
+    return request.accept_languages.best_match(offered, default=current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+def switch_language(code: str):
+    """Remember a language and go back to the page the switch was on."""
+    if code not in current_app.config["LANGUAGES"]:
+        return ("Unknown language", 404)
+    target = request.args.get("next", "/")
+    parts = urlsplit(target)
+    # Only paths on this site: an open redirect would let a link send owners anywhere.
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        target = "/"
+    response = redirect(target)
+    response.set_cookie(LANGUAGE_COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Set up Flask-Babel and the language switch route."""
+    Babel(app, locale_selector=select_language)
+    app.jinja_env.globals["current_language"] = lambda: str(get_locale())
+    app.add_url_rule("/language/<code>", "switch_language", switch_language)

@@ -1,0 +1,154 @@
+"""The immutable objects a questionnaire file is loaded into."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Mapping
+
+from .expressions import Condition
+
+NOT_APPLICABLE = "na"
+QUESTION_TYPES = ("choice", "checklist", "yesno", "number", "text", "note")
+SCORED_TYPES = ("choice", "checklist", "yesno", "number")
+YESNO_POINTS = MappingProxyType({"yes": 2.0, "partly": 1.0, "no": 0.0})
+EFFORTS = ("low", "medium", "high")
+
+Text = Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: Text
+    description: Text | None
+    score: float | None
+    not_applicable: bool
+    exclusive: bool
+
+
+@dataclass(frozen=True)
+class Band:
+    min: float
+    score: float
+
+
+@dataclass(frozen=True)
+class Level:
+    id: str
+    name: Text
+    description: Text | None
+    min: float
+    max: float
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    id: str
+    question_id: str
+    trigger: str  # "points_at_most", "selected" or "not_selected"
+    points: float | None
+    values: frozenset[str]
+    action: Text
+    effort: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    type: str
+    label: Text
+    hint: Text | None
+    required: bool
+    required_message: Text | None
+    relevant: Condition | None
+    source: str | None
+    weight: float
+    options: tuple[Option, ...]
+    option_points: Mapping[str, float]  # value -> points, for the options that score
+    not_applicable_values: frozenset[str]  # answers that take the question out of the score
+    allow_not_applicable: bool
+    min: float | None
+    max: float | None
+    bounds_message: Text | None
+    unit: str | None
+    bands: tuple[Band, ...]
+    max_score: float | None  # the cap of a checklist's points as written
+    max_points: float  # the most points an answer can give; 0 when not scored
+    recommendations: tuple[Recommendation, ...]
+    theme_id: str
+    pillar_id: str
+
+    @property
+    def scored(self) -> bool:
+        """Whether answers to this question count in scores."""
+        return self.max_points > 0
+
+    def option(self, value: str) -> Option | None:
+        """Return the option with this value, if any."""
+        for option in self.options:
+            if option.value == value:
+                return option
+        return None
+
+
+@dataclass(frozen=True)
+class Theme:
+    id: str
+    title: Text
+    description: Text | None
+    weight: float
+    questions: tuple[Question, ...]
+    pillar_id: str
+
+
+@dataclass(frozen=True)
+class Pillar:
+    id: str
+    title: Text
+    description: Text | None
+    weight: float
+    levels: tuple[Level, ...]
+    themes: tuple[Theme, ...]
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: Text
+    themes: tuple[Theme, ...]
+
+    @property
+    def questions(self) -> tuple[Question, ...]:
+        """Return the section's questions in page order."""
+        return tuple(q for theme in self.themes for q in theme.questions)
+
+
+@dataclass(frozen=True)
+class Questionnaire:
+    id: str
+    version: int
+    title: Text
+    description: Text | None
+    languages: tuple[str, ...]
+    default_language: str
+    estimated_minutes: int | None
+    levels: tuple[Level, ...]
+    pillars: tuple[Pillar, ...]
+    sections: tuple[Section, ...]
+    questions: Mapping[str, Question]
+    evaluation_order: tuple[Question, ...]  # every condition's questions come before it
+    source_text: str
+    digest: str
+
+    @property
+    def themes(self) -> tuple[Theme, ...]:
+        """Return every theme, pillar by pillar."""
+        return tuple(theme for pillar in self.pillars for theme in pillar.themes)
+
+    def text(self, value: Text | None, language: str) -> str:
+        """Return a text in a language, falling back to the default language."""
+        if not value:
+            return ""
+        return value.get(language) or value[self.default_language]

@@ -1,0 +1,87 @@
+"""Load questionnaire YAML files and check them into immutable objects.
+
+Validation reports every problem of a file at once, each naming the file, the line and the
+place in the file, and loads nothing of a file that has any problem. The format is described
+in questionnaires/README.md.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import replace
+from pathlib import Path
+
+from .model import (  # noqa: F401  (re-exported: the rest of the app imports from here)
+    EFFORTS,
+    NOT_APPLICABLE,
+    QUESTION_TYPES,
+    SCORED_TYPES,
+    YESNO_POINTS,
+    Band,
+    Level,
+    Option,
+    Pillar,
+    Question,
+    Questionnaire,
+    Recommendation,
+    Section,
+    Text,
+    Theme,
+)
+from .validation import build_questionnaire
+from .yaml_source import ERRORS_FOR_FILE, Problem, parse_yaml, read_yaml
+
+
+class QuestionnaireError(Exception):
+    """A questionnaire file that cannot be loaded, with every problem found in it."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+def load_questionnaire(path: str | Path) -> Questionnaire:
+    """Load and check one questionnaire file; raise QuestionnaireError listing every problem."""
+    path = Path(path)
+    text, data, problems = read_yaml(path)
+    if data is not None and not problems:
+        questionnaire, problems = build_questionnaire(data, path.name)
+        if not problems:
+            return _with_source(questionnaire, text)
+    raise QuestionnaireError(problems or [Problem(path.name, None, "", ERRORS_FOR_FILE)])
+
+
+def load_questionnaire_text(text: str, name: str = "<text>") -> Questionnaire:
+    """Load a questionnaire from its YAML source, as stored for a published version."""
+    data, problems = parse_yaml(text, name)
+    if not problems:
+        questionnaire, problems = build_questionnaire(data, name)
+        if not problems:
+            return _with_source(questionnaire, text)
+    raise QuestionnaireError(problems)
+
+
+def load_folder(folder: str | Path) -> dict[str, Questionnaire]:
+    """Load every questionnaire in a folder by id; raise QuestionnaireError for any problem."""
+    loaded: dict[str, Questionnaire] = {}
+    problems: list[Problem] = []
+    for path in sorted(Path(folder).glob("*.yaml")):
+        try:
+            questionnaire = load_questionnaire(path)
+        except QuestionnaireError as error:
+            problems.extend(error.problems)
+            continue
+        if questionnaire.id in loaded:
+            problems.append(
+                Problem(path.name, None, "id", f"id '{questionnaire.id}' is used by another file too")
+            )
+            continue
+        loaded[questionnaire.id] = questionnaire
+    if problems:
+        raise QuestionnaireError(problems)
+    return loaded
+
+
+def _with_source(questionnaire: Questionnaire, text: str) -> Questionnaire:
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return replace(questionnaire, source_text=text, digest=digest)

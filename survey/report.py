@@ -1,0 +1,109 @@
+"""Assemble what a results page shows: scores, levels, peers, explanations, chart and actions.
+
+Templates receive plain data built here, in the owner's language.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import gettext as _
+
+from .charts import figure_html, radar_figure
+from .forms import YESNO_LABELS
+from .model import NOT_APPLICABLE, Question, Questionnaire
+from .peers import ALL, SECTOR, SECTOR_SIZE, Comparison
+from .profile import SECTORS, SIZES
+from .recommendations import action_plan
+from .scoring import HIDDEN, NOT_APPLICABLE as STATUS_NA, UNANSWERED, Scores, level_for
+
+TOP_ACTIONS = 5
+
+
+def answer_text(questionnaire: Questionnaire, question: Question, value: Any, language: str) -> str:
+    """Return an answer as the owner would read it."""
+    if value is None:
+        return ""
+    if value == NOT_APPLICABLE:
+        return _("Does not apply")
+    if question.type == "yesno":
+        return str(YESNO_LABELS.get(value, value))
+    if question.type in ("choice", "checklist"):
+        values = value if isinstance(value, (tuple, list)) else (value,)
+        labels = []
+        for item in values:
+            option = question.option(item)
+            labels.append(questionnaire.text(option.label, language) if option else str(item))
+        return "; ".join(labels)
+    if question.type == "number":
+        return f"{value:g} {question.unit or ''}".strip()
+    return str(value)
+
+
+def group_label(comparison: Comparison, assessment: dict) -> str:
+    """Say which firms the results are compared with."""
+    sector = str(SECTORS.get(assessment["sector"], assessment["sector"]))
+    size = str(SIZES.get(assessment["size"], assessment["size"]))
+    if comparison.group == SECTOR_SIZE:
+        return _("%(size)s firms in %(sector)s", size=size, sector=sector.lower())
+    if comparison.group == SECTOR:
+        return _("firms of every size in %(sector)s", sector=sector.lower())
+    return _("all firms that took this assessment")
+
+
+def _status_text(status: str) -> str:
+    return {
+        STATUS_NA: _("does not apply: left out of the score"),
+        HIDDEN: _("not asked: left out of the score"),
+        UNANSWERED: _("not answered: left out of the score"),
+    }.get(status, "")
+
+
+def build_report(questionnaire: Questionnaire, scores: Scores, answers: dict, comparison: Comparison,
+                 language: str, assessment: dict) -> dict:
+    """Return the data of a results page."""
+    text = lambda value: questionnaire.text(value, language)  # noqa: E731
+    summaries, ranks = comparison.summaries, comparison.ranks
+    pillars = []
+    for pillar, result in zip(questionnaire.pillars, scores.pillars):
+        level = level_for(pillar.levels, result.score)
+        themes = []
+        for theme, theme_result in zip(pillar.themes, result.themes):
+            explained = []
+            for item in theme_result.questions:
+                question = questionnaire.questions[item.question_id]
+                explained.append({
+                    "label": text(question.label), "answer": answer_text(questionnaire, question, answers.get(question.id), language),
+                    "points": item.points, "max_points": item.max_points, "counted": item.status == "scored",
+                    "status": _status_text(item.status), "weight": question.weight,
+                })
+            themes.append({"id": theme.id, "title": text(theme.title), "score": theme_result.score,
+                           "peers": summaries.get(theme.id), "rank": ranks.get(theme.id), "questions": explained})
+        pillars.append({
+            "id": pillar.id, "title": text(pillar.title), "score": result.score,
+            "level": text(level.name) if level else None, "level_description": text(level.description) if level else "",
+            "peers": summaries.get(pillar.id), "rank": ranks.get(pillar.id), "themes": themes,
+        })
+    axes = [theme for pillar in pillars for theme in pillar["themes"]]
+    peers_of = lambda key: [t["peers"] and t["peers"][key] for t in axes]  # noqa: E731
+    figure = radar_figure(
+        [t["title"] for t in axes], [t["score"] for t in axes],
+        peers_of(1), peers_of(2), peers_of(3),
+        {"firm": assessment["firm_name"], "median": _("Peer median"), "band": _("Middle half of peers")},
+    )
+    overall_level = level_for(questionnaire.levels, scores.overall)
+    actions = [
+        {"text": text(a.recommendation.action), "effort": a.recommendation.effort, "source": a.recommendation.source,
+         "question": text(a.question.label), "theme": text(next(t.title for t in questionnaire.themes if t.id == a.question.theme_id)),
+         "priority": a.priority}
+        for a in action_plan(questionnaire, answers, scores)
+    ]
+    return {
+        "title": text(questionnaire.title), "overall": scores.overall,
+        "overall_level": text(overall_level.name) if overall_level else None,
+        "overall_peers": summaries.get("overall"), "overall_rank": ranks.get("overall"),
+        "pillars": pillars, "group": group_label(comparison, assessment), "group_kind": comparison.group,
+        "group_count": comparison.count, "enough_peers": comparison.count >= 1 and comparison.group != ALL or comparison.count >= 5,
+        "chart": figure_html(figure, "radar", _("Radar chart of theme scores against the peer group")),
+        "actions": actions, "top_actions": actions[:TOP_ACTIONS],
+    }

@@ -1,0 +1,579 @@
+"""Loading and checking questionnaire files: valid fixtures, the README example, the broken corpus."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import re
+import shutil
+import time
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+
+from survey.questionnaire import (
+    Problem,
+    Questionnaire,
+    QuestionnaireError,
+    load_folder,
+    load_questionnaire,
+    load_questionnaire_text,
+)
+from survey.yaml_source import MAX_FILE_BYTES
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "questionnaires"
+VALID = FIXTURES / "valid"
+BROKEN = FIXTURES / "broken"
+README = ROOT / "questionnaires" / "README.md"
+READINESS = ROOT / "questionnaires" / "readiness.yaml"
+PYTHON_TAG_MARKER = Path("/tmp/readiness_survey_python_tag_ran")  # named in broken/python_tag.yaml
+
+# file -> (message fragments that must all be reported, line of the first fragment's problem or None)
+BROKEN_EXPECTED: dict[str, tuple[list[str], int | None]] = {
+    "yaml_syntax.yaml": (["YAML syntax", "mapping values are not allowed here"], 20),
+    "unknown_key_typo.yaml": (["unknown key 'lable' (did you mean 'label'?)", "'label' is missing"], 17),
+    "duplicate_question_id.yaml": (["duplicate question id 'website' (also on line 17)"], 26),
+    "duplicate_yaml_key.yaml": (["key 'label' appears twice in the same mapping"], 21),
+    "condition_unknown_question.yaml": (["question shop, relevant: refers to unknown question 'ghost'"], 26),
+    "condition_cycle.yaml": (["conditions form a circle: first -> second -> first"], 17),
+    "condition_self_reference.yaml": (["conditions form a circle: website -> website"], 17),
+    "condition_syntax.yaml": (["use '==' to compare, not '=' at column 9: website = 'yes'"], 26),
+    "option_without_score.yaml": (["option paper: a scored option needs a 'score'"], 22),
+    "weight_zero.yaml": (["question website: 'weight' must be greater than 0, not 0"], 17),
+    "weight_negative.yaml": (["theme tools: 'weight' must be greater than 0, not -1"], 14),
+    "levels_overlap.yaml": (["levels 'low' and 'high' overlap (0-60 and 50-100)"], None),
+    "levels_gap.yaml": (["gap between levels 'low' and 'high' (nothing covers 40 to 50)"], None),
+    "levels_not_from_zero.yaml": (["the first level must start at 0, not 10"], None),
+    "levels_not_to_hundred.yaml": (["the last level must end at 100, not 90"], None),
+    "missing_translation.yaml": (["question website.label: missing translation for language 'en'"], 19),
+    "language_not_listed.yaml": (["language 'fr' is not in the questionnaire's languages"], 19),
+    "version_zero.yaml": (["version: must be a whole number of 1 or more, not 0"], None),
+    "version_string.yaml": (["version: must be a whole number of 1 or more, not '2'"], None),
+    "version_float.yaml": (["version: must be a whole number of 1 or more, not 1.5"], None),
+    "version_missing.yaml": (["'version' is missing"], None),
+    "python_tag.yaml": (["python/object/apply:os.system", "tags such as !!python are not allowed"], 6),
+    "alias_bomb.yaml": (["expands to more than 100,000 values"], None),
+    "empty.yaml": (["the file is empty"], None),
+    "top_level_list.yaml": (["a questionnaire must be a mapping of keys to values"], 1),
+    "rec_bad_trigger.yaml": (
+        ["needs exactly one of if_points_at_most, if_selected, if_not_selected", "unknown key 'if_score_below'"],
+        22,
+    ),
+    "rec_missing_effort.yaml": (["recommendations[0]: 'effort' is missing"], 22),
+    "rec_if_selected_on_checklist.yaml": (["if_selected is only for choice questions"], 25),
+    "rec_unknown_option.yaml": (["if_selected names 'gold', which is not an option"], 25),
+    "rec_points_not_below_max.yaml": (["if_points_at_most 2 is not below the question's maximum 2"], 22),
+    "scored_without_recommendations.yaml": (["question website: 'recommendations' is missing or empty"], 17),
+    "scored_without_source.yaml": (["question website: a scored question needs a 'source'"], 17),
+    "number_bands_without_min.yaml": (["question staff: a number with bands needs a 'min'"], 17),
+    "bands_not_increasing.yaml": (["bands[2]: bands must go up: 10 is not above 50"], 26),
+    "exclusive_on_choice.yaml": (["option paper: 'exclusive' is only for checklist options"], 22),
+    "section_missing_theme.yaml": (["theme 'energy' is in no section"], None),
+    "section_unknown_theme.yaml": (["sections[0]: theme 'ghost' does not exist"], 27),
+    "reserved_id_overall.yaml": (["id 'overall' is a reserved word"], 11),
+    "several_problems.yaml": (
+        [
+            "version: must be a whole number of 1 or more, not 0",
+            "gap between levels 'low' and 'high'",
+            "unknown key 'lable' (did you mean 'label'?)",
+            "question shop: 'weight' must be greater than 0, not 0",
+            "refers to unknown question 'ghost'",
+        ],
+        None,
+    ),
+}
+
+
+def readme_example() -> str:
+    """Return the first ```yaml block of questionnaires/README.md."""
+    match = re.search(r"```yaml\n(.*?)```", README.read_text(encoding="utf-8"), re.DOTALL)
+    assert match, "questionnaires/README.md has no ```yaml block"
+    return match.group(1)
+
+
+def load_valid(name: str) -> Questionnaire:
+    """Load a valid fixture by file stem."""
+    return load_questionnaire(VALID / f"{name}.yaml")
+
+
+def problems_of(path: Path) -> list[Problem]:
+    """Load a file that must fail and return its problems."""
+    with pytest.raises(QuestionnaireError) as caught:
+        load_questionnaire(path)
+    assert caught.value.problems, "QuestionnaireError without problems"
+    return caught.value.problems
+
+
+def assert_dependencies_first(questionnaire: Questionnaire) -> None:
+    """Assert every question comes after the questions its condition names, in evaluation order."""
+    position = {q.id: i for i, q in enumerate(questionnaire.evaluation_order)}
+    assert sorted(position) == sorted(questionnaire.questions)
+    for question in questionnaire.evaluation_order:
+        if question.relevant is not None:
+            for name in question.relevant.names:
+                assert position[name] < position[question.id], (name, question.id)
+
+
+def all_texts(questionnaire: Questionnaire) -> Iterator[tuple[str, Any]]:
+    """Yield (place, text) for every user-visible text of a questionnaire."""
+    yield "title", questionnaire.title
+    yield "description", questionnaire.description
+    levels = {("questionnaire", level) for level in questionnaire.levels}
+    for pillar in questionnaire.pillars:
+        yield pillar.id, pillar.title
+        yield pillar.id, pillar.description
+        levels |= {(pillar.id, level) for level in pillar.levels}
+        for theme in pillar.themes:
+            yield theme.id, theme.title
+            yield theme.id, theme.description
+    for owner, level in levels:
+        yield f"{owner} level {level.id}", level.name
+        yield f"{owner} level {level.id}", level.description
+    for section in questionnaire.sections:
+        yield f"section {section.id}", section.title
+    for question in questionnaire.questions.values():
+        for field in ("label", "hint", "required_message", "bounds_message"):
+            yield f"{question.id}.{field}", getattr(question, field)
+        for option in question.options:
+            yield f"{question.id}.{option.value}", option.label
+            yield f"{question.id}.{option.value}", option.description
+        for recommendation in question.recommendations:
+            yield f"{question.id}.{recommendation.id}", recommendation.action
+
+
+# Valid fixtures and the README example.
+
+
+@pytest.mark.parametrize("path", sorted(VALID.glob("*.yaml")), ids=lambda p: p.name)
+def test_valid_fixture_loads(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    questionnaire = load_questionnaire(path)
+    assert questionnaire.source_text == text
+    assert questionnaire.digest == hashlib.sha256(text.encode("utf-8")).hexdigest()
+    assert_dependencies_first(questionnaire)
+    again = load_questionnaire_text(questionnaire.source_text, path.name)
+    assert list(again.questions) == list(questionnaire.questions)
+    assert again.digest == questionnaire.digest
+
+
+def test_valid_fixtures_exist() -> None:
+    assert {p.stem for p in VALID.glob("*.yaml")} >= {"minimal", "full"}
+
+
+def test_minimal_fixture() -> None:
+    questionnaire = load_valid("minimal")
+    assert (questionnaire.id, questionnaire.version) == ("minimal", 1)
+    assert questionnaire.languages == ("en",)
+    assert [p.id for p in questionnaire.pillars] == ["basics"]
+    assert [t.id for t in questionnaire.themes] == ["records"]
+    assert list(questionnaire.questions) == ["bookkeeping"]
+    question = questionnaire.questions["bookkeeping"]
+    assert (question.type, question.weight, question.max_points) == ("yesno", 1.0, 2.0)
+    assert question.not_applicable_values == frozenset()
+    assert [r.id for r in question.recommendations] == ["bookkeeping_1"]
+    assert questionnaire.pillars[0].levels == questionnaire.levels
+    assert [s.id for s in questionnaire.sections] == ["records"]
+
+
+def test_full_fixture_ids_and_weights() -> None:
+    questionnaire = load_valid("full")
+    assert (questionnaire.id, questionnaire.version, questionnaire.default_language) == ("full", 3, "en")
+    assert questionnaire.estimated_minutes == 10
+    assert [(p.id, p.weight) for p in questionnaire.pillars] == [("ops", 2.0), ("green", 1.0)]
+    assert [(t.id, t.weight) for t in questionnaire.themes] == [
+        ("tools", 1.0),
+        ("skills", 3.0),
+        ("energy", 1.0),
+        ("waste", 1.0),
+    ]
+    # Page order is the order in the file.
+    assert list(questionnaire.questions) == [
+        "accounts",
+        "website",
+        "payments",
+        "online_sales",
+        "tools_notes",
+        "training",
+        "staff_trained",
+        "renewable",
+        "meters",
+        "waste_intro",
+        "recycling",
+    ]
+    weights = {q.id: q.weight for q in questionnaire.questions.values()}
+    assert weights["accounts"] == 2.0
+    assert {w for qid, w in weights.items() if qid != "accounts"} == {1.0}
+    theme_of = {q.id: (q.pillar_id, q.theme_id) for q in questionnaire.questions.values()}
+    assert theme_of["training"] == ("ops", "skills")
+    assert theme_of["recycling"] == ("green", "waste")
+
+
+def test_full_fixture_points() -> None:
+    questions = load_valid("full").questions
+    accounts = questions["accounts"]
+    assert dict(accounts.option_points) == {"paper": 0.0, "spreadsheet": 1.0, "software": 4.0}
+    assert accounts.not_applicable_values == frozenset({"accountant"})
+    assert accounts.option("accountant").not_applicable and accounts.option("accountant").score is None
+    assert questions["website"].not_applicable_values == frozenset({"na"})
+    training = questions["training"]
+    assert training.max_score == 3.0
+    assert [o.value for o in training.options if o.exclusive] == ["none"]
+    staff = questions["staff_trained"]
+    assert [(b.min, b.score) for b in staff.bands] == [(0, 0), (25, 1), (50, 2), (90, 4)]
+    assert (staff.min, staff.max, staff.unit) == (0.0, 100.0, "%")
+    max_points = {q.id: q.max_points for q in questions.values()}
+    assert max_points == {
+        "accounts": 4.0,
+        "website": 2.0,
+        "payments": 2.0,
+        "online_sales": 2.0,
+        "tools_notes": 0.0,
+        "training": 3.0,  # 2 + 2 + 1 + 0 = 5, capped at max_score 3
+        "staff_trained": 4.0,
+        "renewable": 2.0,
+        "meters": 2.0,
+        "waste_intro": 0.0,
+        "recycling": 2.0,
+    }
+    assert not questions["tools_notes"].scored and not questions["waste_intro"].scored
+
+
+def test_full_fixture_recommendations() -> None:
+    questions = load_valid("full").questions
+    triggers = {
+        r.id: (r.trigger, r.points, r.values, r.effort)
+        for q in questions.values()
+        for r in q.recommendations
+    }
+    assert triggers["accounts_start"] == ("selected", None, frozenset({"paper"}), "low")
+    assert triggers["accounts_software"] == ("points_at_most", 1.0, frozenset(), "high")
+    assert triggers["training_courses"] == ("not_selected", None, frozenset({"courses"}), "low")
+    assert all(r.question_id == q.id for q in questions.values() for r in q.recommendations)
+    assert all(q.recommendations and q.source for q in questions.values() if q.scored)
+
+
+def test_full_fixture_evaluation_order_puts_dependencies_first() -> None:
+    questionnaire = load_valid("full")
+    order = [q.id for q in questionnaire.evaluation_order]
+    # The chain website -> online_sales -> payments, with payments written before online_sales.
+    assert order.index("website") < order.index("online_sales") < order.index("payments")
+    assert questionnaire.questions["payments"].relevant.names == frozenset({"online_sales"})
+    assert questionnaire.questions["online_sales"].relevant.names == frozenset({"website"})
+
+
+def test_full_fixture_sections_and_levels() -> None:
+    questionnaire = load_valid("full")
+    sections = [(s.id, [t.id for t in s.themes]) for s in questionnaire.sections]
+    assert sections == [("basics", ["tools", "energy"]), ("people", ["skills", "waste"])]
+    assert [q.id for q in questionnaire.sections[1].questions] == [
+        "training",
+        "staff_trained",
+        "waste_intro",
+        "recycling",
+    ]
+    ops, green = questionnaire.pillars
+    assert [(lv.id, lv.min, lv.max) for lv in ops.levels] == [("low", 0, 25), ("mid", 25, 75), ("high", 75, 100)]
+    assert [(lv.id, lv.min, lv.max) for lv in green.levels] == [("basic", 0, 50), ("leading", 50, 100)]
+    assert questionnaire.text(green.levels[1].name, "es") == "Líder"
+    assert questionnaire.text(green.levels[1].name, "fr") == "Leading"
+
+
+def test_readme_example_loads() -> None:
+    questionnaire = load_questionnaire_text(readme_example(), "README.md")
+    assert (questionnaire.id, questionnaire.version) == ("mini", 1)
+    assert (questionnaire.languages, questionnaire.default_language) == (("es", "en"), "es")
+    assert list(questionnaire.questions) == [
+        "accounts",
+        "website",
+        "website_sales",
+        "renewable_share",
+        "energy_notes",
+    ]
+    max_points = {q.id: q.max_points for q in questionnaire.questions.values()}
+    assert max_points == {
+        "accounts": 4.0,
+        "website": 2.0,
+        "website_sales": 2.0,
+        "renewable_share": 3.0,
+        "energy_notes": 0.0,
+    }
+    assert dict(questionnaire.questions["accounts"].option_points) == {"paper": 0, "spreadsheet": 2, "software": 4}
+    assert questionnaire.questions["renewable_share"].not_applicable_values == frozenset({"na"})
+    assert all(q.weight == 1.0 for q in questionnaire.questions.values())
+    assert [r.id for r in questionnaire.questions["accounts"].recommendations] == ["accounts_1"]
+    order = [q.id for q in questionnaire.evaluation_order]
+    assert order.index("website") < order.index("website_sales")
+    assert_dependencies_first(questionnaire)
+
+
+def test_sections_default_to_one_per_theme() -> None:
+    questionnaire = load_questionnaire_text(readme_example(), "README.md")
+    assert [(s.id, [t.id for t in s.themes]) for s in questionnaire.sections] == [
+        ("digital_tools", ["digital_tools"]),
+        ("energy", ["energy"]),
+    ]
+    assert questionnaire.sections[0].title == questionnaire.themes[0].title
+
+
+@pytest.mark.parametrize(
+    "target, attribute",
+    [
+        ("questionnaire", "id"),
+        ("questionnaire", "version"),
+        ("pillar", "weight"),
+        ("theme", "questions"),
+        ("question", "weight"),
+        ("question", "max_points"),
+        ("option", "score"),
+        ("band", "score"),
+        ("level", "min"),
+        ("recommendation", "effort"),
+        ("section", "themes"),
+    ],
+)
+def test_loaded_objects_are_frozen(target: str, attribute: str) -> None:
+    questionnaire = load_valid("full")
+    objects = {
+        "questionnaire": questionnaire,
+        "pillar": questionnaire.pillars[0],
+        "theme": questionnaire.themes[0],
+        "question": questionnaire.questions["accounts"],
+        "option": questionnaire.questions["accounts"].options[0],
+        "band": questionnaire.questions["staff_trained"].bands[0],
+        "level": questionnaire.levels[0],
+        "recommendation": questionnaire.questions["accounts"].recommendations[0],
+        "section": questionnaire.sections[0],
+    }
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        setattr(objects[target], attribute, None)
+
+
+def test_mappings_cannot_be_mutated() -> None:
+    questionnaire = load_valid("full")
+    accounts = questionnaire.questions["accounts"]
+    with pytest.raises(TypeError):
+        questionnaire.questions["extra"] = accounts
+    with pytest.raises(TypeError):
+        del questionnaire.questions["accounts"]
+    with pytest.raises(TypeError):
+        accounts.label["en"] = "changed"
+    with pytest.raises(TypeError):
+        accounts.option_points["paper"] = 4.0
+    with pytest.raises(AttributeError):
+        questionnaire.pillars.append(questionnaire.pillars[0])
+    assert isinstance(accounts.not_applicable_values, frozenset)
+
+
+# The broken corpus.
+
+
+def test_broken_table_matches_corpus() -> None:
+    assert {p.name for p in BROKEN.glob("*.yaml")} == set(BROKEN_EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(BROKEN_EXPECTED))
+def test_broken_file_is_refused(name: str) -> None:
+    problems = problems_of(BROKEN / name)
+    fragments, line = BROKEN_EXPECTED[name]
+    texts = [str(p) for p in problems]
+    for problem, text in zip(problems, texts):
+        assert problem.file == name
+        assert text.startswith(f"{name}:")
+    for fragment in fragments:
+        assert any(fragment in text for text in texts), (fragment, texts)
+    if line is not None:
+        first = next(p for p, text in zip(problems, texts) if fragments[0] in text)
+        assert first.line == line
+        assert str(first).startswith(f"{name}:{line}: ")
+
+
+@pytest.mark.parametrize("name", sorted(BROKEN_EXPECTED))
+def test_broken_text_is_refused_too(name: str) -> None:
+    text = (BROKEN / name).read_text(encoding="utf-8")
+    with pytest.raises(QuestionnaireError) as caught:
+        load_questionnaire_text(text, name)
+    assert all(p.file == name for p in caught.value.problems)
+
+
+def test_several_problems_are_reported_at_once() -> None:
+    problems = problems_of(BROKEN / "several_problems.yaml")
+    assert len(problems) >= 5
+    assert len({(p.line, p.where, p.message) for p in problems}) == len(problems)
+    # The problems span the file, not just its first error.
+    assert {2, 17, 26} <= {p.line for p in problems}
+
+
+def test_error_message_lists_every_problem() -> None:
+    with pytest.raises(QuestionnaireError) as caught:
+        load_questionnaire(BROKEN / "several_problems.yaml")
+    assert str(caught.value).splitlines() == [str(p) for p in caught.value.problems]
+
+
+def test_python_tag_is_not_executed() -> None:
+    PYTHON_TAG_MARKER.unlink(missing_ok=True)
+    problems_of(BROKEN / "python_tag.yaml")
+    assert not PYTHON_TAG_MARKER.exists()
+
+
+@pytest.mark.parametrize(
+    "tag",
+    [
+        "!!python/object/apply:os.system",
+        "!!python/object/new:os.system",
+        "!!python/name:os.system",
+        "!!python/module:os",
+    ],
+)
+def test_python_tags_are_refused(tmp_path: Path, tag: str) -> None:
+    marker = tmp_path / "ran"
+    path = tmp_path / "tagged.yaml"
+    path.write_text(f'id: tagged\nversion: 1\ntitle: {tag} ["touch {marker}"]\n', encoding="utf-8")
+    problems = problems_of(path)
+    assert any("tags such as !!python are not allowed" in str(p) for p in problems)
+    assert not marker.exists()
+
+
+def test_alias_bomb_is_refused_quickly() -> None:
+    started = time.perf_counter()
+    problems_of(BROKEN / "alias_bomb.yaml")
+    assert time.perf_counter() - started < 2.0
+
+
+def test_deep_nesting_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "deep.yaml"
+    path.write_text("id: deep\ntitle: " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
+    problems = problems_of(path)
+    assert [str(p) for p in problems] == ["deep.yaml: YAML syntax: the data is nested too deeply"]
+
+
+def test_file_over_one_megabyte_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "huge.yaml"
+    text = (VALID / "minimal.yaml").read_text(encoding="utf-8")
+    padding = MAX_FILE_BYTES + 1 - len(text.encode("utf-8"))
+    path.write_text(text + "#" * (padding - 1) + "\n", encoding="utf-8")
+    assert path.stat().st_size == MAX_FILE_BYTES + 1
+    problems = problems_of(path)
+    assert [str(p) for p in problems] == [
+        "huge.yaml: is 1,000,001 bytes; a questionnaire may be at most 1,000,000"
+    ]
+
+
+def test_file_of_exactly_one_megabyte_loads(tmp_path: Path) -> None:
+    path = tmp_path / "big.yaml"
+    text = (VALID / "minimal.yaml").read_text(encoding="utf-8")
+    padding = MAX_FILE_BYTES - len(text.encode("utf-8"))
+    path.write_text(text + "#" * (padding - 1) + "\n", encoding="utf-8")
+    assert path.stat().st_size == MAX_FILE_BYTES
+    assert load_questionnaire(path).id == "minimal"
+
+
+def test_non_utf8_file_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes("id: latin\ntitle: {es: Energía}\n".encode("latin-1"))
+    assert [p.message for p in problems_of(path)] == ["is not UTF-8 text"]
+
+
+def test_merge_key_may_override_merged_keys() -> None:
+    # `<<: *anchor` followed by one of the anchor's keys is an override, not a duplicate key.
+    text = (VALID / "minimal.yaml").read_text(encoding="utf-8")
+    text = text.replace("              - if_points_at_most: 1\n", "              - &rec\n                if_points_at_most: 1\n")
+    text = text.replace(
+        "                action: {en: Write down every sale and purchase.}\n",
+        "                action: {en: Write down every sale and purchase.}\n"
+        "              - <<: *rec\n"
+        "                if_points_at_most: 0\n"
+        "                action: {en: Keep every receipt.}\n",
+    )
+    question = load_questionnaire_text(text, "merge.yaml").questions["bookkeeping"]
+    assert [(r.points, r.action["en"], r.effort) for r in question.recommendations] == [
+        (1.0, "Write down every sale and purchase.", "low"),
+        (0.0, "Keep every receipt.", "low"),
+    ]
+
+
+# Folders.
+
+
+def test_load_folder_loads_every_file(tmp_path: Path) -> None:
+    for name in ("minimal.yaml", "full.yaml"):
+        shutil.copy(VALID / name, tmp_path / name)
+    (tmp_path / "notes.txt").write_text("not a questionnaire", encoding="utf-8")
+    loaded = load_folder(tmp_path)
+    assert sorted(loaded) == ["full", "minimal"]
+    assert loaded["full"].version == 3
+
+
+def test_load_folder_loads_nothing_when_a_file_is_broken(tmp_path: Path) -> None:
+    for name in ("minimal.yaml", "full.yaml"):
+        shutil.copy(VALID / name, tmp_path / name)
+    shutil.copy(BROKEN / "weight_zero.yaml", tmp_path / "weight_zero.yaml")
+    loaded = None
+    with pytest.raises(QuestionnaireError) as caught:
+        loaded = load_folder(tmp_path)
+    assert loaded is None
+    assert {p.file for p in caught.value.problems} == {"weight_zero.yaml"}
+
+
+def test_load_folder_reports_problems_of_every_broken_file(tmp_path: Path) -> None:
+    for name in ("minimal.yaml", "weight_zero.yaml", "empty.yaml"):
+        shutil.copy((VALID if name == "minimal.yaml" else BROKEN) / name, tmp_path / name)
+    with pytest.raises(QuestionnaireError) as caught:
+        load_folder(tmp_path)
+    assert {p.file for p in caught.value.problems} == {"weight_zero.yaml", "empty.yaml"}
+
+
+def test_load_folder_reports_two_files_with_the_same_id(tmp_path: Path) -> None:
+    shutil.copy(VALID / "minimal.yaml", tmp_path / "a_minimal.yaml")
+    shutil.copy(VALID / "minimal.yaml", tmp_path / "b_minimal.yaml")
+    with pytest.raises(QuestionnaireError) as caught:
+        load_folder(tmp_path)
+    assert [str(p) for p in caught.value.problems] == [
+        "b_minimal.yaml: id: id 'minimal' is used by another file too"
+    ]
+
+
+def test_load_folder_of_empty_folder(tmp_path: Path) -> None:
+    assert load_folder(tmp_path) == {}
+
+
+# The shipped instrument.
+
+
+@pytest.fixture(scope="module")
+def readiness() -> Questionnaire:
+    """Load questionnaires/readiness.yaml, skipping while it is not written yet."""
+    if not READINESS.exists():
+        pytest.skip("questionnaires/readiness.yaml is not written yet")
+    return load_questionnaire(READINESS)
+
+
+def test_readiness_loads_with_the_rest_of_the_folder(readiness: Questionnaire) -> None:
+    loaded = load_folder(READINESS.parent)
+    assert loaded[readiness.id].digest == readiness.digest
+    assert_dependencies_first(readiness)
+
+
+def test_readiness_size(readiness: Questionnaire) -> None:
+    questions = [q for q in readiness.questions.values() if q.type != "note"]
+    assert 36 <= len(questions) <= 48
+    assert len(readiness.pillars) == 3
+    for pillar in readiness.pillars:
+        assert 4 <= len(pillar.themes) <= 6, pillar.id
+
+
+def test_readiness_scored_questions_have_source_and_recommendation(readiness: Questionnaire) -> None:
+    for question in readiness.questions.values():
+        if question.scored:
+            assert question.source and question.source.strip(), question.id
+            assert question.recommendations, question.id
+            assert all(r.source.strip() for r in question.recommendations), question.id
+
+
+def test_readiness_texts_in_spanish_and_english(readiness: Questionnaire) -> None:
+    assert {"es", "en"} <= set(readiness.languages)
+    for place, text in all_texts(readiness):
+        if text is not None:
+            for language in ("es", "en"):
+                assert text.get(language, "").strip(), f"{place}: no '{language}' text"
