@@ -33,6 +33,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         COMPRESS_MIMETYPES=["text/html", "text/css", "application/javascript", "application/json"],
         COMPRESS_MIN_SIZE=500,
         COMPRESS_ALGORITHM=["gzip"],
+        COMPRESS_ALGORITHM_STREAMING=["gzip"],  # static files are sent as streams
+        # Static URLs carry a digest of the file (assets.asset_url), so browsers may keep them.
+        SEND_FILE_MAX_AGE_DEFAULT=365 * 24 * 3600,
         COMPRESS_LEVEL=6,
     )
     if test_config is None:

@@ -12,7 +12,7 @@ from importlib import resources
 from pathlib import Path
 
 import plotly
-from flask import Flask, Response, abort, request, url_for
+from flask import Flask, Response, abort, current_app, request, url_for
 
 YEAR = 365 * 24 * 3600
 
@@ -49,14 +49,30 @@ def _static_digest(folder: str, filename: str) -> str:
 
 def asset_url(filename: str) -> str:
     """Return the URL of a static file, changing whenever its content does."""
-    from flask import current_app
-
     return url_for("static", filename=filename, v=_static_digest(current_app.static_folder, filename))
 
 
+def security_headers(response: Response) -> Response:
+    """Add the headers every response needs: no framing, no sniffing, no leaking resume links."""
+    headers = response.headers
+    # Resume links carry the token in the URL: never send it to another site as a referrer.
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    # Scripts only from this site (figures travel as inert JSON); plotly sets inline styles.
+    headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+    )
+    if request.endpoint == "static" and "v" in request.args:
+        headers["Cache-Control"] = f"public, max-age={YEAR}, immutable"
+    return response
+
+
 def init_app(app: Flask) -> None:
-    """Add the plotly.js route and the asset helpers for templates."""
+    """Add the plotly.js route, the asset helpers for templates and the security headers."""
+    app.after_request(security_headers)
     app.add_url_rule("/assets/plotly-<version>.min.js", "plotly_js", serve_plotly)
-    app.config.setdefault("SEND_FILE_MAX_AGE_DEFAULT", YEAR)
     app.jinja_env.globals["asset_url"] = asset_url
     app.jinja_env.globals["plotly_url"] = lambda: url_for("plotly_js", version=plotly.__version__)

@@ -16,6 +16,19 @@ FIRM_COLOUR = "#0b5cad"
 PEER_COLOUR = "#b35900"
 
 
+def wrap_label(label: str, width: int = 14) -> str:
+    """Break a long axis label into lines, so a radar fits a phone screen."""
+    lines, line = [], ""
+    for word in label.split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    lines.append(line)
+    return "<br>".join(lines)
+
+
 def _closed(values: Sequence) -> list:
     """Repeat the first point at the end, so a radar outline closes."""
     return list(values) + list(values[:1])
@@ -24,7 +37,7 @@ def _closed(values: Sequence) -> list:
 def radar_figure(axes: Sequence[str], firm: Sequence[float | None], median: Sequence[float | None],
                  q1: Sequence[float | None], q3: Sequence[float | None], names: dict[str, str]) -> dict:
     """Return a radar of the firm's theme scores against the peer median and interquartile band."""
-    axes = list(axes)
+    axes = [wrap_label(axis) for axis in axes]
     band = q3 and all(v is not None for v in list(q1) + list(q3))
     data = []
     if band:
@@ -46,10 +59,12 @@ def radar_figure(axes: Sequence[str], firm: Sequence[float | None], median: Sequ
         "line": {"color": FIRM_COLOUR, "width": 3}, "marker": {"size": 6},
     })
     layout = {
-        "polar": {"radialaxis": {"range": [0, 100], "tickvals": [25, 50, 75, 100], "angle": 90},
-                  "angularaxis": {"direction": "clockwise"}},
-        "showlegend": True, "legend": {"orientation": "h", "y": -0.15},
-        "margin": {"l": 40, "r": 40, "t": 30, "b": 30}, "font": {"size": 12}, "dragmode": False,
+        "polar": {"radialaxis": {"range": [0, 100], "tickvals": [25, 50, 75, 100], "angle": 90,
+                                 "tickfont": {"size": 9}},
+                  "angularaxis": {"direction": "clockwise", "tickfont": {"size": 10}}},
+        "showlegend": True, "legend": {"orientation": "h", "x": 0, "y": -0.08},
+        "margin": {"l": 80, "r": 80, "t": 30, "b": 10}, "font": {"size": 11}, "dragmode": False,
+        "height": 460,
     }
     return {"data": data, "layout": layout}
 

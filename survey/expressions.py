@@ -32,22 +32,21 @@ _TOKEN = re.compile(
     re.DOTALL | re.ASCII,
 )
 _NUMBER = re.compile(r"[0-9]+(\.[0-9]+)?")
-_ESCAPE = re.compile(r"\\(.)", re.DOTALL)
-_BAD_CHARACTERS = dict.fromkeys(
-    "+*/%^~@", "{!r} is not allowed: no arithmetic in conditions"
-)
+_ESCAPE = re.compile(r"\\(['\"\\\\])")
+_BAD_ESCAPE = re.compile(r"\\.", re.DOTALL)
+_BAD_CHARACTERS = dict.fromkeys("+*/%^~@", "{!r} is not allowed: no arithmetic here")
 _BAD_CHARACTERS |= dict.fromkeys(".[]", "{!r} is not allowed: answers have no parts")
 _BAD_CHARACTERS |= dict.fromkeys("'\"", "the text is not closed: add the closing {}")
 _BAD_CHARACTERS |= {"=": "use '==' to compare, not '='", "!": "use '!=' or 'not'"}
-_BAD_CHARACTERS |= {"&": "use 'and'", "|": "use 'or'", ";": "use 'and' or 'or'"}
+_BAD_CHARACTERS |= {"&": "use 'and'", "|": "use 'or'", ";": "';' is not allowed"}
 _NON_ASCII = "{!r} is not allowed outside quotes: ids use only a-z, A-Z, 0-9 and '_'"
+_UNKNOWN = "unknown function {!r}: only selected(...) and answered(...) are allowed"
 _FUNCTIONS = {"selected": "(question, 'option')", "answered": "(question)"}
-_COMPARE = {"==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le}
-_COMPARE.update({">": operator.gt, ">=": operator.ge})
+_COMPARE: dict[str, Callable[[Any, Any], bool]] = {"==": operator.eq, "!=": operator.ne}
+_COMPARE |= {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
 _FLIP = {"==": "==", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
 # Exact types only: subclasses such as numpy scalars can compare to non-bools.
 _KINDS = {type(None): None, bool: "bool", int: "number", float: "number", str: "text"}
-_AFTER_CONDITION = {("name", "and"), ("name", "or"), ("op", ")"), ("end", None)}
 _COLLECTIONS = (list, tuple, set, frozenset)
 _SIZED = (str, *_COLLECTIONS)
 
@@ -76,8 +75,6 @@ class Condition:
 
 def parse_condition(source: str) -> Condition:
     """Parse and compile a condition, raising ExpressionError when it is not valid."""
-    if not isinstance(source, str):
-        raise ExpressionError("a condition must be text, e.g. \"website == 'yes'\"")
     if len(source) > MAX_LENGTH:
         raise ExpressionError(f"the condition is longer than {MAX_LENGTH} characters")
     if (nul := source.find("\x00")) >= 0:
@@ -94,6 +91,7 @@ def parse_condition(source: str) -> Condition:
 def _tokenize(source: str) -> list[Token]:
     """Split the source into tokens, rejecting anything the language lacks."""
     tokens: list[Token] = []
+    value: Any
     for match in _TOKEN.finditer(source):
         kind, value, column = match.lastgroup or "", match.group(), match.start() + 1
         message = None
@@ -106,21 +104,16 @@ def _tokenize(source: str) -> list[Token]:
             message = f"a number may have at most {MAX_DIGITS} digits"
         elif kind == "name" and value not in KEYWORDS and value.lower() in KEYWORDS:
             message = f"write '{value.lower()}' in lower case"
-        elif kind == "str":
-            for escape in _ESCAPE.finditer(value, 1, len(value) - 1):
-                if escape[1] not in "'\"\\":
-                    message = (
-                        f"unknown escape '\\{escape[1]}': use only \\', \\\", \\\\"
-                    )
-                    column += escape.start()
-                    break
-            value = _ESCAPE.sub(r"\1", value[1:-1])
-            if len(value) > MAX_STRING and not message:
-                message = f"a text in quotes may have at most {MAX_STRING} characters"
+        elif kind == "str" and (bad := _BAD_ESCAPE.search(_ESCAPE.sub("", value))):
+            message = f"unknown escape '{bad[0]}': only \\', \\\" and \\\\ are allowed"
+        elif kind == "str" and len(value) > MAX_STRING + 2:
+            message = f"a text in quotes may have at most {MAX_STRING} characters"
         if message:
             raise ExpressionError(message, column)
         if kind == "num":
             value = float(value) if "." in value else int(value)
+        elif kind == "str":
+            value = _ESCAPE.sub(r"\1", value[1:-1])
         if kind != "space":
             tokens.append((kind, value, column))
     return tokens + [("end", None, len(source) + 1)]
@@ -134,9 +127,11 @@ class _Parser:
         self.tokens, self.position, self.depth = tokens, 0, 0
         self.names: set[str] = set()
 
-    def take(self) -> Token:
-        """Return the current token and move on, staying on the end token."""
+    def take(self, op: str = "", expected: str = "") -> Token:
+        """Return the current token and move on; fail unless it is op, if given."""
         token = self.tokens[self.position]
+        if op and token[:2] != ("op", op):
+            self.fail(f"expected {expected}, found {{found}}")
         self.position += token[0] != "end"
         return token
 
@@ -149,25 +144,9 @@ class _Parser:
         """Raise an ExpressionError at the token, naming it in place of {found}."""
         kind, value, column = token or self.tokens[self.position]
         text = repr(value if len(str(value)) <= 30 else str(value)[:27] + "...")
-        found = {"end": "the end of the condition", "str": f"the text {text}"}
-        found = found.get(kind, text)
+        described = {"end": "the end of the condition", "str": f"the text {text}"}
+        found = described.get(kind, text)
         raise ExpressionError(message.replace("{found}", found), column)
-
-    def expect(self, op: str, what: str) -> None:
-        """Move past the operator op, or fail saying what was expected."""
-        if not self.at("op", op):
-            self.fail(f"expected {what}, found {{found}}")
-        self.take()
-
-    def nested(self, token: Token, parse: Callable[[], Test]) -> Test:
-        """Parse one level deeper in parentheses or 'not', at most MAX_DEPTH."""
-        self.depth += 1
-        if self.depth > MAX_DEPTH:
-            message = f"the condition is nested too deeply: at most {MAX_DEPTH} levels"
-            self.fail(message + " of parentheses and 'not'", token)
-        test = parse()
-        self.depth -= 1
-        return test
 
     def junction(self, word: str) -> Test:
         """Parse conditions joined by word: 'or', or 'and', which binds tighter."""
@@ -188,31 +167,45 @@ class _Parser:
         return test
 
     def negation(self) -> Test:
-        """Parse a comparison, possibly preceded by 'not'."""
-        if not self.at("name", "not"):
-            return self.comparison()
-        test = self.nested(self.take(), self.negation)
-        return lambda answers: not test(answers)
+        """Parse a comparison, possibly after 'not', at most MAX_DEPTH levels deep."""
+        # Each '(' and each 'not' adds one active call of this method.
+        self.depth += 1
+        if self.depth > MAX_DEPTH + 1:
+            message = f"the condition is nested too deeply: at most {MAX_DEPTH} levels"
+            self.fail(message + " of parentheses and 'not'")
+        if self.at("name", "not"):
+            self.take()
+            inner = self.negation()
+            test = lambda answers: not inner(answers)
+        else:
+            test = self.comparison()
+        self.depth -= 1
+        return test
 
     def comparison(self) -> Test:
         """Parse a parenthesised condition, a function call or a comparison."""
         token = self.take()
         if token[:2] == ("op", "("):
-            test = self.nested(token, lambda: self.junction("or"))
-            self.expect(")", f"')' to close the '(' at column {token[2]}")
+            test = self.junction("or")
+            self.take(")", f"')' to close the '(' at column {token[2]}")
         elif token[0] == "name" and self.at("op", "("):
             test = self.call(token)
         else:
             left = self.operand(token)
-            if not self.at("op", *_COMPARE):
-                if self.tokens[self.position][:2] not in _AFTER_CONDITION:
-                    self.fail("expected a comparison such as '==', found {found}")
-                return _alone(left)
-            op = self.take()[1]
-            right = self.operand(self.take())
             if self.at("op", *_COMPARE):
-                self.fail("comparisons cannot be chained: write 'a < b and b < c'")
-            return _compare(op, left, right)
+                op = self.take()[1]
+                right = self.operand(self.take())
+                if self.at("op", *_COMPARE):
+                    self.fail("comparisons cannot be chained: write 'a < b and b < c'")
+                return _compare(op, left, right)
+            is_name, value, column = left
+            if isinstance(value, bool):
+                return (lambda answers: True) if value else (lambda answers: False)
+            advice = f"write answered({value}) or compare it, e.g. {value} == 'yes'"
+            if not is_name:
+                advice = "compare a question with it, e.g. employees >= 10"
+            message = f"{value!r} on its own is not a condition: {advice}"
+            raise ExpressionError(message, column)
         if self.at("op", *_COMPARE):
             self.fail("only question ids and values can be compared, not conditions")
         return test
@@ -226,6 +219,9 @@ class _Parser:
             value = -self.take()[1]
         elif kind == "name" and value in ("true", "false"):
             kind, value = "bool", value == "true"
+        elif kind == "name" and self.at("op", "("):
+            message = f"{value}(...) cannot be used here: it is not a value"
+            self.fail(message if value in _FUNCTIONS else _UNKNOWN.format(value), token)
         elif kind == "name" and value.startswith("_"):
             self.fail(f"{value!r} is not a question id: ids start with a letter", token)
         elif kind == "name" and value not in KEYWORDS:
@@ -240,41 +236,27 @@ class _Parser:
         """Parse selected(question, 'option') or answered(question)."""
         function = token[1]
         if function not in _FUNCTIONS:
-            message = f"unknown function {function!r}: only selected(...) and "
-            self.fail(message + "answered(...) are allowed", token)
+            self.fail(_UNKNOWN.format(function), token)
         usage = f"write {function}{_FUNCTIONS[function]}"
         self.take()
         is_name, name, column = self.operand(self.take())
         if not is_name:
             raise ExpressionError(f"{usage}, starting with a question id", column)
         if function == "answered":
-            self.expect(")", f"')' after the question id: {usage}")
+            self.take(")", f"')' after the question id: {usage}")
             return lambda a: (v := a.get(name)) is not None and not (
                 isinstance(v, _SIZED) and not v
             )
-        self.expect(",", f"',' and an option in quotes: {usage}")
+        self.take(",", f"',' and an option in quotes: {usage}")
         option = self.take()
         if option[0] != "str":
             self.fail(f"the option must be in quotes: {usage}", option)
-        self.expect(")", f"')' after the option: {usage}")
+        self.take(")", f"')' after the option: {usage}")
         value = option[1]
+        # Answers that are not str never equal the option, so == needs no type check.
         return lambda a: (
-            v == value
-            if isinstance(v := a.get(name), str)
-            else isinstance(v, _COLLECTIONS) and value in v
-        )
-
-
-def _alone(operand: Operand) -> Test:
-    """Return the test of a value used as a whole condition, if it is true or false."""
-    is_name, value, column = operand
-    if is_name:
-        message = f"{value!r} on its own is not a condition: write answered({value})"
-        raise ExpressionError(f"{message} or compare it, e.g. {value} == 'yes'", column)
-    if isinstance(value, bool):
-        return (lambda answers: True) if value else (lambda answers: False)
-    message = f"the value {value!r} on its own is not a condition: compare a question"
-    raise ExpressionError(message + " with it, e.g. employees >= 10", column)
+            isinstance(v := a.get(name), _COLLECTIONS) and value in v
+        ) or (v == value)
 
 
 def _compare_values(op: str, left: object, right: object) -> bool:
@@ -301,10 +283,6 @@ def _compare(op: str, left: Operand, right: Operand) -> Test:
     kind, fn = _KINDS[type(value)], _COMPARE[op]
     if op == "==":
         return lambda a: _KINDS.get(type(v := a.get(name)), "") == kind and v == value
-    if op == "!=":
-        return lambda a: (k := _KINDS.get(type(v := a.get(name)), "")) is not None and (
-            k != kind or v != value
-        )
-    if kind != "number":
-        return lambda a: False
-    return lambda a: _KINDS.get(type(v := a.get(name))) == "number" and fn(v, value)
+    if kind == "number" and op != "!=":
+        return lambda a: _KINDS.get(type(v := a.get(name))) == "number" and fn(v, value)
+    return lambda a: _compare_values(op, a.get(name), value)

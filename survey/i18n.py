@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, redirect, request
-from flask_babel import Babel, get_locale
+from flask_babel import Babel, format_date, get_locale
 
 LANGUAGE_COOKIE = "lang"
 
@@ -37,4 +38,5 @@ def init_app(app: Flask) -> None:
     """Set up Flask-Babel and the language switch route."""
     Babel(app, locale_selector=select_language)
     app.jinja_env.globals["current_language"] = lambda: str(get_locale())
+    app.jinja_env.filters["day"] = lambda stamp: format_date(datetime.fromisoformat(stamp), "medium")
     app.add_url_rule("/language/<code>", "switch_language", switch_language)

@@ -12,8 +12,8 @@ from flask_babel import gettext as _
 from .charts import figure_html, radar_figure
 from .forms import YESNO_LABELS
 from .model import NOT_APPLICABLE, Question, Questionnaire
-from .peers import ALL, SECTOR, SECTOR_SIZE, Comparison
-from .profile import SECTORS, SIZES
+from .peers import SECTOR, SECTOR_SIZE, Comparison
+from .profile import SECTORS
 from .recommendations import action_plan
 from .scoring import HIDDEN, NOT_APPLICABLE as STATUS_NA, UNANSWERED, Scores, level_for
 
@@ -42,12 +42,16 @@ def answer_text(questionnaire: Questionnaire, question: Question, value: Any, la
 
 def group_label(comparison: Comparison, assessment: dict) -> str:
     """Say which firms the results are compared with."""
-    sector = str(SECTORS.get(assessment["sector"], assessment["sector"]))
-    size = str(SIZES.get(assessment["size"], assessment["size"]))
+    sector = str(SECTORS.get(assessment["sector"], assessment["sector"])).lower()
     if comparison.group == SECTOR_SIZE:
-        return _("%(size)s firms in %(sector)s", size=size, sector=sector.lower())
+        phrases = {
+            "micro": _("micro firms in %(sector)s", sector=sector),
+            "small": _("small firms in %(sector)s", sector=sector),
+            "medium": _("medium-sized firms in %(sector)s", sector=sector),
+        }
+        return phrases.get(assessment["size"], sector)
     if comparison.group == SECTOR:
-        return _("firms of every size in %(sector)s", sector=sector.lower())
+        return _("firms of every size in %(sector)s", sector=sector)
     return _("all firms that took this assessment")
 
 
@@ -89,7 +93,8 @@ def build_report(questionnaire: Questionnaire, scores: Scores, answers: dict, co
     figure = radar_figure(
         [t["title"] for t in axes], [t["score"] for t in axes],
         peers_of(1), peers_of(2), peers_of(3),
-        {"firm": assessment["firm_name"], "median": _("Peer median"), "band": _("Middle half of peers")},
+        {"firm": assessment["firm_name"], "median": _("Median of similar firms"),
+         "band": _("Middle half of similar firms")},
     )
     overall_level = level_for(questionnaire.levels, scores.overall)
     actions = [
@@ -103,7 +108,7 @@ def build_report(questionnaire: Questionnaire, scores: Scores, answers: dict, co
         "overall_level": text(overall_level.name) if overall_level else None,
         "overall_peers": summaries.get("overall"), "overall_rank": ranks.get("overall"),
         "pillars": pillars, "group": group_label(comparison, assessment), "group_kind": comparison.group,
-        "group_count": comparison.count, "enough_peers": comparison.count >= 1 and comparison.group != ALL or comparison.count >= 5,
+        "group_count": comparison.count,
         "chart": figure_html(figure, "radar", _("Radar chart of theme scores against the peer group")),
         "actions": actions, "top_actions": actions[:TOP_ACTIONS],
     }

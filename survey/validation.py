@@ -119,7 +119,10 @@ class _Checker:
         texts = {}
         for language in self.languages:
             entry = value.get(language)
-            if not isinstance(entry, str) or not entry.strip():
+            if entry is not None and not isinstance(entry, (str, dict, list)):
+                # YAML reads an unquoted No, Yes, Off or 2020 as true/false or a number.
+                self.problem(value, place, f"the '{language}' text was read as {_kind(entry)}: put it in quotes")
+            elif not isinstance(entry, str) or not entry.strip():
                 self.problem(value, place, f"missing translation for language '{language}'")
             else:
                 texts[language] = entry.strip()

@@ -58,7 +58,10 @@ BROKEN_EXPECTED: dict[str, tuple[list[str], int | None]] = {
     "empty.yaml": (["the file is empty"], None),
     "top_level_list.yaml": (["a questionnaire must be a mapping of keys to values"], 1),
     "rec_bad_trigger.yaml": (
-        ["needs exactly one of if_points_at_most, if_selected, if_not_selected", "unknown key 'if_score_below'"],
+        [
+            "needs exactly one of if_points_at_most, if_selected, if_not_selected",
+            "unknown key 'if_score_below'",
+        ],
         22,
     ),
     "rec_missing_effort.yaml": (["recommendations[0]: 'effort' is missing"], 22),
@@ -73,6 +76,7 @@ BROKEN_EXPECTED: dict[str, tuple[list[str], int | None]] = {
     "section_missing_theme.yaml": (["theme 'energy' is in no section"], None),
     "section_unknown_theme.yaml": (["sections[0]: theme 'ghost' does not exist"], 27),
     "reserved_id_overall.yaml": (["id 'overall' is a reserved word"], 11),
+    "text_read_as_boolean.yaml": (["option paper.label: the 'en' text was read as 'false': put it in quotes"], 22),
     "several_problems.yaml": (
         [
             "version: must be a whole number of 1 or more, not 0",
@@ -120,11 +124,11 @@ def all_texts(questionnaire: Questionnaire) -> Iterator[tuple[str, Any]]:
     """Yield (place, text) for every user-visible text of a questionnaire."""
     yield "title", questionnaire.title
     yield "description", questionnaire.description
-    levels = {("questionnaire", level) for level in questionnaire.levels}
+    levels = [("questionnaire", level) for level in questionnaire.levels]
     for pillar in questionnaire.pillars:
         yield pillar.id, pillar.title
         yield pillar.id, pillar.description
-        levels |= {(pillar.id, level) for level in pillar.levels}
+        levels += [(pillar.id, level) for level in pillar.levels]
         for theme in pillar.themes:
             yield theme.id, theme.title
             yield theme.id, theme.description
@@ -274,7 +278,11 @@ def test_full_fixture_sections_and_levels() -> None:
         "recycling",
     ]
     ops, green = questionnaire.pillars
-    assert [(lv.id, lv.min, lv.max) for lv in ops.levels] == [("low", 0, 25), ("mid", 25, 75), ("high", 75, 100)]
+    assert [(lv.id, lv.min, lv.max) for lv in ops.levels] == [
+        ("low", 0, 25),
+        ("mid", 25, 75),
+        ("high", 75, 100),
+    ]
     assert [(lv.id, lv.min, lv.max) for lv in green.levels] == [("basic", 0, 50), ("leading", 50, 100)]
     assert questionnaire.text(green.levels[1].name, "es") == "Líder"
     assert questionnaire.text(green.levels[1].name, "fr") == "Leading"
@@ -299,7 +307,8 @@ def test_readme_example_loads() -> None:
         "renewable_share": 3.0,
         "energy_notes": 0.0,
     }
-    assert dict(questionnaire.questions["accounts"].option_points) == {"paper": 0, "spreadsheet": 2, "software": 4}
+    points = questionnaire.questions["accounts"].option_points
+    assert dict(points) == {"paper": 0, "spreadsheet": 2, "software": 4}
     assert questionnaire.questions["renewable_share"].not_applicable_values == frozenset({"na"})
     assert all(q.weight == 1.0 for q in questionnaire.questions.values())
     assert [r.id for r in questionnaire.questions["accounts"].recommendations] == ["accounts_1"]
@@ -478,7 +487,10 @@ def test_non_utf8_file_is_refused(tmp_path: Path) -> None:
 def test_merge_key_may_override_merged_keys() -> None:
     # `<<: *anchor` followed by one of the anchor's keys is an override, not a duplicate key.
     text = (VALID / "minimal.yaml").read_text(encoding="utf-8")
-    text = text.replace("              - if_points_at_most: 1\n", "              - &rec\n                if_points_at_most: 1\n")
+    text = text.replace(
+        "              - if_points_at_most: 1\n",
+        "              - &rec\n                if_points_at_most: 1\n",
+    )
     text = text.replace(
         "                action: {en: Write down every sale and purchase.}\n",
         "                action: {en: Write down every sale and purchase.}\n"
