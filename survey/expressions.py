@@ -72,6 +72,11 @@ class Condition:
         """Return whether the condition holds for these answers."""
         return self._test(answers)
 
+    @property
+    def tree(self) -> list:
+        """Return the condition as nested lists, e.g. ["cmp", "==", ["q", "a"], ["v", "yes"]]."""
+        return self._test.tree  # type: ignore[attr-defined]
+
 
 def parse_condition(source: str) -> Condition:
     """Parse and compile a condition, raising ExpressionError when it is not valid."""
@@ -164,7 +169,7 @@ class _Parser:
                     return stop
             return not stop
 
-        return test
+        return _tree(test, [word, *(each.tree for each in tests)])  # type: ignore[attr-defined]
 
     def negation(self) -> Test:
         """Parse a comparison, possibly after 'not', at most MAX_DEPTH levels deep."""
@@ -176,7 +181,7 @@ class _Parser:
         if self.at("name", "not"):
             self.take()
             inner = self.negation()
-            test = lambda answers: not inner(answers)
+            test = _tree(lambda answers: not inner(answers), ["not", inner.tree])  # type: ignore[attr-defined]
         else:
             test = self.comparison()
         self.depth -= 1
@@ -197,10 +202,10 @@ class _Parser:
                 right = self.operand(self.take())
                 if self.at("op", *_COMPARE):
                     self.fail("comparisons cannot be chained: write 'a < b and b < c'")
-                return _compare(op, left, right)
+                return _tree(_compare(op, left, right), ["cmp", op, _operand(left), _operand(right)])
             is_name, value, column = left
             if isinstance(value, bool):
-                return (lambda answers: True) if value else (lambda answers: False)
+                return _tree((lambda answers: True) if value else (lambda answers: False), ["const", value])
             advice = f"write answered({value}) or compare it, e.g. {value} == 'yes'"
             if not is_name:
                 advice = "compare a question with it, e.g. employees >= 10"
@@ -244,8 +249,9 @@ class _Parser:
             raise ExpressionError(f"{usage}, starting with a question id", column)
         if function == "answered":
             self.take(")", f"')' after the question id: {usage}")
-            return lambda a: (v := a.get(name)) is not None and not (
-                isinstance(v, _SIZED) and not v
+            return _tree(
+                lambda a: (v := a.get(name)) is not None and not (isinstance(v, _SIZED) and not v),
+                ["answered", name],
             )
         self.take(",", f"',' and an option in quotes: {usage}")
         option = self.take()
@@ -254,9 +260,20 @@ class _Parser:
         self.take(")", f"')' after the option: {usage}")
         value = option[1]
         # Answers that are not str never equal the option, so == needs no type check.
-        return lambda a: (
-            isinstance(v := a.get(name), _COLLECTIONS) and value in v
-        ) or (v == value)
+        return _tree(
+            lambda a: (isinstance(v := a.get(name), _COLLECTIONS) and value in v) or (v == value),
+            ["selected", name, value],
+        )
+
+
+def _tree(test: Test, tree: list) -> Test:
+    """Attach to a compiled test the plain-data form of what it checks, for the browser."""
+    test.tree = tree  # type: ignore[attr-defined]
+    return test
+
+
+def _operand(operand: Operand) -> list:
+    return ["q" if operand[0] else "v", operand[1]]
 
 
 def _compare_values(op: str, left: object, right: object) -> bool:

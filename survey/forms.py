@@ -108,6 +108,24 @@ def section_form(questionnaire: Questionnaire, section: Section, language: str,
     return SectionForm(formdata=formdata, data=data, prefix=FIELD_PREFIX)
 
 
+def page_conditions(questionnaire: Questionnaire, section: Section, answers: dict[str, Any]) -> dict | None:
+    """Return what static/conditions.js needs to show and hide questions as the owner answers."""
+    on_page = {q.id: q.type for q in section.questions}
+    order = [q for q in questionnaire.evaluation_order
+             if q.id in on_page and q.relevant is not None and q.relevant.names & on_page.keys()]
+    if not order:
+        return None
+    names = sorted(set().union(*(q.relevant.names for q in order)) | {q.id for q in order})
+    effective, _ = visible_answers(questionnaire, answers)
+    stored = {name: effective.get(name) for name in names if name not in on_page}
+    return {
+        "order": [[q.id, q.relevant.tree] for q in order],
+        "names": names,
+        "types": on_page,
+        "stored": {k: list(v) if isinstance(v, tuple) else v for k, v in stored.items()},
+    }
+
+
 def parse_number(raw: str) -> float | None:
     """Read a number typed with a decimal point or a decimal comma."""
     cleaned = raw.strip().replace(" ", "")

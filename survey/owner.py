@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 
 from . import assessments as store
 from .db import get_db
-from .forms import ConfirmForm, ProfileForm, na_field_name, read_section, section_form
+from .forms import ConfirmForm, ProfileForm, na_field_name, page_conditions, read_section, section_form
 from .peers import compare
 from .report import answer_text, build_report
 from .scoring import Scores, score_response, visible_answers
@@ -139,6 +139,7 @@ def render_section(assessment: dict, questionnaire, index: int, form, answers: d
         section=questionnaire.sections[index], number=index + 1, position=position, total=len(shown),
         form=form, language=language_for(questionnaire), na_name=na_field_name,
         shown_ids=shown_questions(questionnaire.sections[index], hidden),
+        conditions=page_conditions(questionnaire, questionnaire.sections[index], answers),
         translate=lambda value: questionnaire.text(value, language_for(questionnaire)),
         resume_url=url_for("owner.resume", token=g.token, _external=True),
     )

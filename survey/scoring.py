@@ -8,6 +8,7 @@ does not apply to the firm.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any, Mapping, NamedTuple
 
 from .model import YESNO_POINTS, Level, Question, Questionnaire
@@ -164,31 +165,37 @@ def score_response(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> 
     effective, hidden = visible_answers(questionnaire, answers)
     pillar_scores = []
     pillar_total = pillar_weights = 0.0
-    for pillar in questionnaire.pillars:
+    for pillar, themes in _plan(questionnaire):
         theme_scores = []
         theme_total = theme_weights = 0.0
-        for theme in pillar.themes:
+        for theme, questions in themes:
             explained = []
             got = possible = 0.0
-            for question in theme.questions:
-                most = question.max_points
-                if not most:
-                    continue
-                qid = question.id
+            for question, qid, most, weight, not_applicable, lookup in questions:
                 if qid in hidden:
-                    explained.append(QuestionScore(qid, HIDDEN, 0.0, most))
+                    explained.append(_explain((qid, HIDDEN, 0.0, most)))
                     continue
                 value = effective.get(qid)
-                if value is not None and is_not_applicable(question, value):
-                    explained.append(QuestionScore(qid, NOT_APPLICABLE, 0.0, most))
+                if value is None:
+                    explained.append(_explain((qid, UNANSWERED, 0.0, most)))
                     continue
-                points = None if value is None else question_points(question, value)
+                if value.__class__ is str:
+                    if value in not_applicable:
+                        explained.append(_explain((qid, NOT_APPLICABLE, 0.0, most)))
+                        continue
+                    # Choices and yes/no: one look-up; other kinds go through question_points.
+                    points = lookup.get(value) if lookup is not None else question_points(question, value)
+                elif is_not_applicable(question, value):
+                    explained.append(_explain((qid, NOT_APPLICABLE, 0.0, most)))
+                    continue
+                else:
+                    points = question_points(question, value)
                 if points is None:
-                    explained.append(QuestionScore(qid, UNANSWERED, 0.0, most))
+                    explained.append(_explain((qid, UNANSWERED, 0.0, most)))
                     continue
-                explained.append(QuestionScore(qid, SCORED, points, most))
-                got += question.weight * points / most
-                possible += question.weight
+                explained.append(_explain((qid, SCORED, points, most)))
+                got += weight * points / most
+                possible += weight
             score = round(100.0 * got / possible, 4) if possible else None
             theme_scores.append(ThemeScore(theme.id, score, tuple(explained)))
             if score is not None:
@@ -205,3 +212,39 @@ def score_response(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> 
     return Scores(
         questionnaire.id, questionnaire.version, overall, overall_level and overall_level.id, tuple(pillar_scores)
     )
+
+
+_plans: dict[int, tuple[Questionnaire, tuple]] = {}
+# Builds a QuestionScore from a tuple without NamedTuple's Python-level __new__: scoring makes
+# one per question of every response.
+_explain = partial(tuple.__new__, QuestionScore)
+
+
+def _lookup(question: Question) -> Mapping[str, float] | None:
+    """Return the points of each text answer, for the kinds scored by one look-up."""
+    if question.type == "choice":
+        return question.option_points
+    if question.type == "yesno":
+        return YESNO_POINTS
+    return None
+
+
+def _plan(questionnaire: Questionnaire) -> tuple:
+    """Return the scored questions of each theme as flat tuples, worked out once per questionnaire."""
+    # Keyed by id() with the questionnaire kept alongside, so the id cannot be reused by another.
+    cached = _plans.get(id(questionnaire))
+    if cached is not None and cached[0] is questionnaire:
+        return cached[1]
+    plan = tuple(
+        (pillar, tuple(
+            (theme, tuple(
+                (q, q.id, q.max_points, q.weight, q.not_applicable_values, _lookup(q))
+                for q in theme.questions
+                if q.max_points
+            ))
+            for theme in pillar.themes
+        ))
+        for pillar in questionnaire.pillars
+    )
+    _plans[id(questionnaire)] = (questionnaire, plan)
+    return plan

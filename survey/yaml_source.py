@@ -31,7 +31,7 @@ class LineDict(dict):
     line: int | None = None
 
 
-class _Loader(yaml.SafeLoader):
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when available
     """A safe loader that records mapping lines and duplicate keys."""
 
     def __init__(self, stream: str):

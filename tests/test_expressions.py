@@ -483,3 +483,20 @@ def test_literal_fast_paths_agree_with_general_comparison(value, literal, op, ab
     assert holds(f"b {op} a", {**answers, "b": literal}) is holds(
         f"{literal_text} {op} a", answers
     )
+
+
+@pytest.mark.parametrize(
+    "source, tree",
+    [
+        ("a == 'yes'", ["cmp", "==", ["q", "a"], ["v", "yes"]]),
+        ("not answered(a)", ["not", ["answered", "a"]]),
+        (
+            "a >= 2 and (selected(b, 'x') or c != 1.5)",
+            ["and", ["cmp", ">=", ["q", "a"], ["v", 2]],
+             ["or", ["selected", "b", "x"], ["cmp", "!=", ["q", "c"], ["v", 1.5]]]],
+        ),
+        ("true", ["const", True]),
+    ],
+)
+def test_condition_tree_is_plain_data_for_the_browser(source, tree):
+    assert parse_condition(source).tree == tree

@@ -6,7 +6,6 @@ import dataclasses
 import hashlib
 import re
 import shutil
-import time
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -32,7 +31,7 @@ PYTHON_TAG_MARKER = Path("/tmp/readiness_survey_python_tag_ran")  # named in bro
 
 # file -> (message fragments that must all be reported, line of the first fragment's problem or None)
 BROKEN_EXPECTED: dict[str, tuple[list[str], int | None]] = {
-    "yaml_syntax.yaml": (["YAML syntax", "mapping values are not allowed here"], 20),
+    "yaml_syntax.yaml": (["YAML syntax", "mapping values are not allowed"], 20),
     "unknown_key_typo.yaml": (["unknown key 'lable' (did you mean 'label'?)", "'label' is missing"], 17),
     "duplicate_question_id.yaml": (["duplicate question id 'website' (also on line 17)"], 26),
     "duplicate_yaml_key.yaml": (["key 'label' appears twice in the same mapping"], 21),
@@ -444,17 +443,19 @@ def test_python_tags_are_refused(tmp_path: Path, tag: str) -> None:
     assert not marker.exists()
 
 
-def test_alias_bomb_is_refused_quickly() -> None:
-    started = time.perf_counter()
-    problems_of(BROKEN / "alias_bomb.yaml")
-    assert time.perf_counter() - started < 2.0
+def test_alias_bomb_is_refused() -> None:
+    problems = problems_of(BROKEN / "alias_bomb.yaml")
+    assert any("expands to more than 100,000 values" in str(p) for p in problems)
 
 
 def test_deep_nesting_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "deep.yaml"
     path.write_text("id: deep\ntitle: " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
     problems = problems_of(path)
-    assert [str(p) for p in problems] == ["deep.yaml: YAML syntax: the data is nested too deeply"]
+    # Python's parser gives up with "nested too deeply"; libyaml reads it and the check then
+    # refuses the title. Either way: a clear problem, never a crash.
+    assert problems and all(str(p).startswith("deep.yaml") for p in problems)
+    assert any("nested too deeply" in str(p) or "title" in str(p) for p in problems)
 
 
 def test_file_over_one_megabyte_is_refused(tmp_path: Path) -> None:

@@ -1,0 +1,818 @@
+"""The owner's journey through the web pages: language, profile, sections, review, submit, results.
+
+Every test drives the Flask test client as a browser would, and checks what an owner sees or
+what the app stored (through its own functions or a query on the database file).
+
+The helpers at the top are imported by the other web tests (test_bad_input, test_charts).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from babel.messages.mofile import read_mo
+from bs4 import BeautifulSoup
+
+from conftest import PROFILE, csrf_token, start
+from survey import create_app
+from survey.assessments import hash_token, load_answers
+from survey.db import connect, get_db, migrate
+from survey.model import Question, Questionnaire, Section
+from survey.peers import clear_cache
+from survey.questionnaire import load_questionnaire
+
+ROOT = Path(__file__).resolve().parent.parent
+READINESS = load_questionnaire(ROOT / "questionnaires" / "readiness.yaml")
+SECTION_COUNT = len(READINESS.sections)
+SPANISH_MO = ROOT / "survey" / "translations" / "es" / "LC_MESSAGES" / "messages.mo"
+
+
+# --------------------------------------------------------------------------- helpers
+
+def soup_of(response) -> BeautifulSoup:
+    return BeautifulSoup(response.data, "html.parser")
+
+
+def text_of(response) -> str:
+    """The page's visible text, whitespace collapsed."""
+    return " ".join(soup_of(response).get_text(" ").split())
+
+
+def section_number(questionnaire: Questionnaire, theme_id: str) -> int:
+    """The page number (1-based) of the section holding a theme."""
+    for number, section in enumerate(questionnaire.sections, start=1):
+        if any(theme.id == theme_id for theme in section.themes):
+            return number
+    raise LookupError(theme_id)
+
+
+def number_of_question(questionnaire: Questionnaire, question_id: str) -> int:
+    return section_number(questionnaire, questionnaire.questions[question_id].theme_id)
+
+
+def valid_value(question: Question) -> Any:
+    """A valid answer that is not the best one, so that actions are recommended."""
+    if question.type == "choice":
+        options = [o for o in question.options if not o.not_applicable]
+        return options[min(1, len(options) - 1)].value
+    if question.type == "yesno":
+        return "partly"
+    if question.type == "checklist":
+        return (next(o for o in question.options if not o.exclusive and not o.not_applicable).value,)
+    if question.type == "number":
+        low = question.min if question.min is not None else 0
+        high = question.max if question.max is not None else low + 100
+        return int(low + (high - low) // 4)
+    if question.type == "text":
+        return "Falta de tiempo"
+    raise ValueError(question.type)
+
+
+def valid_answers(section: Section, **overrides: Any) -> dict[str, Any]:
+    """Valid answers to every question of a section, built from the questionnaire objects."""
+    answers = {q.id: valid_value(q) for q in section.questions if q.type != "note"}
+    answers.update(overrides)
+    return answers
+
+
+def form_data(answers: dict[str, Any], token: str | None, nav: str = "next") -> dict:
+    """What a browser posts for a section page."""
+    data: dict[str, Any] = {"nav": nav}
+    if token is not None:
+        data["q-csrf_token"] = token
+    for qid, value in answers.items():
+        if value is None:
+            continue
+        data[f"q-{qid}"] = [str(v) for v in value] if isinstance(value, (tuple, list)) else str(value)
+    return data
+
+
+def post_section(client, token: str, number: int, answers: dict[str, Any], nav: str = "next", **extra):
+    """Open a section page, then post answers with its CSRF token, as the owner would."""
+    page = client.get(f"/a/{token}/section/{number}")
+    assert page.status_code == 200, page.status_code
+    data = form_data(answers, csrf_token(page.data), nav)
+    data.update(extra)
+    return client.post(f"/a/{token}/section/{number}", data=data)
+
+
+def answer_all(client, token: str, questionnaire: Questionnaire = READINESS,
+               overrides: dict[str, Any] | None = None, stop_before: int | None = None) -> list[str]:
+    """Answer section after section from where the link leads, following the app's redirects.
+
+    Stops at the review page (or before section `stop_before`); returns the progress texts seen.
+    """
+    overrides = overrides or {}
+    progress = []
+    location = client.get(f"/a/{token}").headers["Location"]
+    while (match := re.fullmatch(rf"/a/{re.escape(token)}/section/(\d+)", location)):
+        number = int(match.group(1))
+        if stop_before is not None and number >= stop_before:
+            return progress
+        page = client.get(location)
+        progress.append(soup_of(page).select_one(".progress-label").get_text(strip=True))
+        section = questionnaire.sections[number - 1]
+        answers = valid_answers(section, **{k: v for k, v in overrides.items()
+                                            if k in {q.id for q in section.questions}})
+        response = client.post(location, data=form_data(answers, csrf_token(page.data)))
+        assert response.status_code == 302, (location, text_of(response))
+        location = response.headers["Location"]
+    assert location == f"/a/{token}/review", location
+    return progress
+
+
+def submit(client, token: str):
+    """Press the submit button of the review page."""
+    page = client.get(f"/a/{token}/review")
+    assert page.status_code == 200
+    return client.post(f"/a/{token}/submit", data={"csrf_token": csrf_token(page.data)})
+
+
+def query(app, sql: str, params: tuple = ()) -> list[tuple]:
+    """Read the app's database file directly."""
+    connection = sqlite3.connect(app.config["DATABASE"])
+    try:
+        return connection.execute(sql, params).fetchall()
+    finally:
+        connection.close()
+
+
+def assessment_row(app, token: str) -> dict:
+    connection = sqlite3.connect(app.config["DATABASE"])
+    connection.row_factory = sqlite3.Row
+    try:
+        row = connection.execute("SELECT * FROM assessments WHERE token_hash = ?", [hash_token(token)]).fetchone()
+        return dict(row) if row else None
+    finally:
+        connection.close()
+
+
+def stored_answers(app, token: str) -> dict[str, Any]:
+    """The answers the app stored for an assessment, read with the app's own function."""
+    db = connect(app.config["DATABASE"])
+    try:
+        return load_answers(db, assessment_row(app, token)["id"])
+    finally:
+        db.close()
+
+
+def run_command(app, *args: str):
+    """Run a CLI command with the test runner.
+
+    The app's commands are plain click commands without flask.cli.with_appcontext, so under
+    app.test_cli_runner() they fail with "Working outside of application context" (see
+    test_demo.py::test_commands_run_under_the_test_cli_runner, marked xfail). The real `flask`
+    command pushes an app context itself; so does this helper, to test what the commands do.
+    """
+    with app.app_context():
+        result = app.test_cli_runner().invoke(args=list(args))
+    assert result.exit_code == 0, (result.output, result.exception)
+    return result
+
+
+def checked_values(page, question_id: str) -> list[str]:
+    return [i["value"] for i in soup_of(page).select(f'input[name="q-{question_id}"]') if i.has_attr("checked")]
+
+
+@pytest.fixture
+def en(client):
+    """The client of an owner who chose English."""
+    client.set_cookie("lang", "en")
+    return client
+
+
+@pytest.fixture
+def seeded(app):
+    """300 demo assessments, so that results have a peer group."""
+    run_command(app, "seed-demo", "--count", "300")
+    clear_cache()
+    return app
+
+
+@pytest.fixture
+def submitted(seeded, en):
+    """A real owner's assessment, answered through every page and submitted."""
+    token = start(en)
+    answer_all(en, token)
+    response = submit(en, token)
+    assert response.status_code == 302 and response.headers["Location"] == f"/a/{token}/results"
+    return token
+
+
+# --------------------------------------------------------------------------- language
+
+def spanish(msgid: str) -> str | None:
+    """The Spanish the app serves for a message, if the compiled catalog translates it."""
+    if not SPANISH_MO.exists():
+        return None
+    with SPANISH_MO.open("rb") as handle:
+        message = read_mo(handle).get(msgid)
+    return message.string if message is not None and message.string else None
+
+
+def test_landing_page_is_in_spanish_without_accept_language(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert soup_of(response).html["lang"] == "es"
+    heading = soup_of(response).h1.get_text(strip=True)
+    translated = spanish("How ready is your firm for digital and green markets?")
+    if translated:
+        assert heading == translated
+    # The questionnaire's own texts come in Spanish too.
+    assert READINESS.text(READINESS.description, "es") in text_of(response)
+    assert soup_of(response).find("a", href="/start")
+
+
+def test_landing_page_is_in_english_with_accept_language_en(client):
+    response = client.get("/", headers={"Accept-Language": "en-GB,en;q=0.9"})
+    assert response.status_code == 200
+    assert soup_of(response).html["lang"] == "en"
+    assert soup_of(response).h1.get_text(strip=True) == "How ready is your firm for digital and green markets?"
+    assert READINESS.text(READINESS.description, "en") in text_of(response)
+
+
+def test_language_switch_sets_the_cookie_and_goes_back(client):
+    response = client.get("/language/en?next=/start")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/start"
+    cookie = client.get_cookie("lang")
+    assert cookie is not None and cookie.value == "en"
+    page = client.get("/start", headers={"Accept-Language": "es"})  # the choice beats the browser's
+    assert soup_of(page).html["lang"] == "en"
+    assert soup_of(page).h1.get_text(strip=True) == "About your firm"
+    # And back to Spanish.
+    client.get("/language/es?next=/")
+    assert soup_of(client.get("/")).html["lang"] == "es"
+
+
+@pytest.mark.parametrize("target", ["https://evil.example", "//evil.example", "http://evil.example/start",
+                                    "evil.example", "javascript:alert(1)", "///evil.example"])
+def test_language_switch_refuses_an_open_redirect(client, target):
+    response = client.get("/language/en", query_string={"next": target})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+
+
+def test_language_switch_keeps_a_backslash_path_on_this_site(client):
+    # Browsers read "/\\evil.example" as "//evil.example"; the redirect must not.
+    response = client.get("/language/en", query_string={"next": "/\\evil.example"})
+    assert response.status_code == 302
+    location = response.headers["Location"]
+    assert "\\" not in location
+    assert urlsplit(urljoin("http://localhost/start", location.replace("\\", "/"))).netloc == "localhost"
+
+
+def test_language_switch_refuses_an_unknown_language(client):
+    assert client.get("/language/xx?next=/").status_code == 404
+
+
+def test_every_page_offers_the_other_language(en):
+    token = start(en)
+    page = en.get(f"/a/{token}/section/1")
+    switch = soup_of(page).select_one('nav.languages a[hreflang="es"]')
+    assert switch["href"] == f"/language/es?next=/a/{token}/section/1"
+
+
+# --------------------------------------------------------------------------- profile and link
+
+def test_start_page_shows_the_profile_form(en):
+    page = en.get("/start")
+    assert page.status_code == 200
+    soup = soup_of(page)
+    assert {"name", "sector", "size", "region", "year_founded"} <= {
+        i.get("name") for i in soup.select("input, select")}
+
+
+def test_profile_with_missing_fields_gives_messages_and_400(app, en):
+    page = en.get("/start")
+    response = en.post("/start", data={"csrf_token": csrf_token(page.data), "name": "  "})
+    assert response.status_code == 400
+    text = text_of(response)
+    for message in ("Please enter the firm's name.", "Please choose a sector.",
+                    "Please choose the size of the firm.", "Please choose a region."):
+        assert message in text
+    assert soup_of(response).select('[aria-invalid="true"]')
+    assert query(app, "SELECT count(*) FROM firms") == [(0,)]
+    assert query(app, "SELECT count(*) FROM assessments") == [(0,)]
+
+
+def test_profile_with_a_bad_year_and_unknown_sector_is_refused(app, en):
+    page = en.get("/start")
+    response = en.post("/start", data={**PROFILE, "year_founded": "1492", "sector": "piracy",
+                                       "csrf_token": csrf_token(page.data)})
+    assert response.status_code == 400
+    assert "Enter a year between 1800 and" in text_of(response)
+    assert query(app, "SELECT count(*) FROM assessments") == [(0,)]
+
+
+def test_valid_profile_leads_to_the_link_page_with_the_full_resume_url(app, en):
+    page = en.get("/start")
+    response = en.post("/start", data={**PROFILE, "csrf_token": csrf_token(page.data)})
+    assert response.status_code == 302
+    match = re.fullmatch(r"/a/([A-Za-z0-9_-]+)/link", response.headers["Location"])
+    assert match
+    token = match.group(1)
+    link = en.get(response.headers["Location"])
+    assert link.status_code == 200
+    assert soup_of(link).select_one("#resume-link")["value"] == f"http://localhost/a/{token}"
+    assert soup_of(link).h1.get_text(strip=True) == "Your private link"
+    assert query(app, "SELECT name, sector, size, region, year_founded, is_demo FROM firms") == [
+        ("Muebles Arequipa", "wood_furniture", "micro", "Arequipa", 2008, 0)]
+
+
+def test_the_token_is_long_and_only_its_hash_is_stored(app, client):
+    tokens = {start(client) for _ in range(3)}
+    assert len(tokens) == 3
+    for token in tokens:
+        assert re.fullmatch(r"[A-Za-z0-9_-]{22,}", token)  # >= 128 bits, url-safe
+    rows = query(app, "SELECT token_hash FROM assessments")
+    stored = {row[0] for row in rows}
+    assert stored == {hash_token(t) for t in tokens}
+    import hashlib
+    assert stored == {hashlib.sha256(t.encode()).hexdigest() for t in tokens}
+    # The token itself is nowhere in the database file.
+    raw = Path(app.config["DATABASE"]).read_bytes()
+    for suffix in ("-wal", ""):
+        path = Path(app.config["DATABASE"] + suffix)
+        if path.exists():
+            raw += path.read_bytes()
+    for token in tokens:
+        assert token.encode() not in raw
+
+
+# --------------------------------------------------------------------------- the journey
+
+def test_full_journey_shows_progress_on_every_page(app, en):
+    token = start(en)
+    progress = answer_all(en, token)
+    assert progress == [f"Section {n} of {SECTION_COUNT}" for n in range(1, SECTION_COUNT + 1)]
+    row = assessment_row(app, token)
+    assert row["status"] == "draft"
+    stored = stored_answers(app, token)
+    for section in READINESS.sections:
+        for qid, value in valid_answers(section).items():
+            assert stored[qid] == value, qid
+
+
+def test_section_page_shows_the_questions_in_the_owners_language(en):
+    token = start(en)
+    page = en.get(f"/a/{token}/section/1")
+    soup = soup_of(page)
+    section = READINESS.sections[0]
+    assert soup.h1.get_text(strip=True) == READINESS.text(section.title, "en")
+    question = READINESS.questions["dig_strategy_plan"]
+    legend = soup.select_one("#question-dig_strategy_plan legend").get_text(" ", strip=True)
+    assert READINESS.text(question.label, "en") in legend and "(required)" in legend
+    values = [i["value"] for i in soup.select('input[name="q-dig_strategy_plan"]')]
+    assert values == [o.value for o in question.options]
+    assert soup.select_one("progress")["max"] == str(SECTION_COUNT)
+    # No back button on the first page; the last one says "Save and review".
+    assert [b["value"] for b in soup.select("button[name=nav]")] == ["next"]
+    last = soup_of(en.get(f"/a/{token}/section/{SECTION_COUNT}"))
+    assert [b.get_text(strip=True) for b in last.select("button[name=nav]")] == ["Back", "Save and review"]
+
+
+def test_back_saves_the_page_without_requiring_required_answers(app, en):
+    token = start(en)
+    post_section(en, token, 1, valid_answers(READINESS.sections[0]))
+    # Section 2: only an optional answer, then "Back".
+    response = post_section(en, token, 2, {"dig_planning": valid_value(READINESS.questions["dig_planning"])},
+                            nav="back")
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/a/{token}/section/1"
+    stored = stored_answers(app, token)
+    assert stored["dig_planning"] == valid_value(READINESS.questions["dig_planning"])
+    assert "dig_records" not in stored
+    # Going forward from the same page does require them.
+    response = post_section(en, token, 2, {"dig_planning": valid_value(READINESS.questions["dig_planning"])})
+    assert response.status_code == 400
+    assert "Please answer this question." in soup_of(response).select_one("#question-dig_records").get_text()
+
+
+def test_resuming_opens_the_section_where_the_owner_stopped_with_answers_filled_in(app, en):
+    token = start(en)
+    for number in range(1, 5):
+        assert post_section(en, token, number, valid_answers(READINESS.sections[number - 1])).status_code == 302
+    # On page 5 the owner goes back to page 4, then closes the browser.
+    assert post_section(en, token, 5, {}, nav="back").headers["Location"] == f"/a/{token}/section/4"
+    other_device = app.test_client()
+    other_device.set_cookie("lang", "en")
+    response = other_device.get(f"/a/{token}")
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/a/{token}/section/4"
+    page = other_device.get(response.headers["Location"])
+    assert page.status_code == 200
+    section = READINESS.sections[3]
+    assert soup_of(page).h1.get_text(strip=True) == READINESS.text(section.title, "en")
+    for qid, value in valid_answers(section).items():
+        question = READINESS.questions[qid]
+        if question.type in ("choice", "yesno"):
+            assert checked_values(page, qid) == [value], qid
+        elif question.type == "checklist":
+            assert checked_values(page, qid) == list(value), qid
+    # An earlier page is filled in too, numbers and texts included.
+    page = other_device.get(f"/a/{token}/section/1")
+    assert checked_values(page, "dig_strategy_plan") == [valid_value(READINESS.questions["dig_strategy_plan"])]
+    # The resume link on the page is the full URL.
+    assert f"http://localhost/a/{token}" in [i.get("value") for i in soup_of(page).select("input[readonly]")]
+
+
+def test_number_and_text_answers_come_back_filled_in(app, en):
+    token = start(en)
+    number = section_number(READINESS, "work_time_pay")
+    answers = valid_answers(READINESS.sections[number - 1], wrk_hours="47,5")
+    assert post_section(en, token, number, answers).status_code == 302
+    assert stored_answers(app, token)["wrk_hours"] == 47.5
+    page = en.get(f"/a/{token}/section/{number}")
+    assert soup_of(page).select_one('input[name="q-wrk_hours"]')["value"] == "47.5"
+    last = len(READINESS.sections)
+    assert post_section(en, token, last, valid_answers(READINESS.sections[-1], wrk_obstacle="  Poco tiempo  ")
+                        ).status_code == 302
+    assert stored_answers(app, token)["wrk_obstacle"] == "Poco tiempo"
+    page = en.get(f"/a/{token}/section/{last}")
+    assert soup_of(page).select_one('textarea[name="q-wrk_obstacle"]').get_text().strip() == "Poco tiempo"
+
+
+def test_review_lists_the_answers_with_links_to_their_sections(en):
+    token = start(en)
+    answer_all(en, token)
+    page = en.get(f"/a/{token}/review")
+    assert page.status_code == 200
+    soup = soup_of(page)
+    assert soup.h1.get_text(strip=True) == "Review your answers"
+    reviews = soup.select("section.review")
+    assert len(reviews) == SECTION_COUNT
+    for number, (block, section) in enumerate(zip(reviews, READINESS.sections), start=1):
+        link = block.select_one("h2 a")
+        assert link["href"] == f"/a/{token}/section/{number}"
+        terms = [dt.get_text(strip=True) for dt in block.select("dt")]
+        assert terms[0] == READINESS.text(section.questions[0 if section.questions[0].type != "note" else 1].label, "en")
+    # An answer reads as the owner chose it.
+    plan = READINESS.questions["dig_strategy_plan"]
+    label = READINESS.text(plan.option(valid_value(plan)).label, "en")
+    entry = next(div for div in soup.select("section.review dl > div")
+                 if div.dt.get_text(strip=True) == READINESS.text(plan.label, "en"))
+    assert entry.dd.get_text(strip=True) == label
+    hours = next(div for div in soup.select("section.review dl > div")
+                 if div.dt.get_text(strip=True) == READINESS.text(READINESS.questions["wrk_workers"].label, "en"))
+    assert hours.dd.get_text(strip=True).startswith(str(valid_value(READINESS.questions["wrk_workers"])))
+    assert soup.select_one(f'form[action="/a/{token}/submit"] button')
+
+
+def test_submit_with_a_missing_required_answer_is_refused_and_marks_it(app, en):
+    token = start(en)
+    answer_all(en, token, stop_before=SECTION_COUNT)  # the last page is never saved
+    response = submit(en, token)
+    assert response.status_code == 400
+    soup = soup_of(response)
+    missing = soup.select("section.review div.missing")
+    required_last = [q for q in READINESS.sections[-1].questions if q.required]
+    assert [m.dt.get_text(strip=True) for m in missing] == [READINESS.text(q.label, "en") for q in required_last]
+    assert all("Required: please answer" in m.dd.get_text() for m in missing)
+    assert "Some required questions have no answer yet." in text_of(response)
+    row = assessment_row(app, token)
+    assert row["status"] == "draft" and row["scores_json"] is None
+    assert query(app, "SELECT count(*) FROM scores") == [(0,)]
+
+
+def test_results_of_a_draft_send_the_owner_back_to_the_questions(en):
+    token = start(en)
+    for path in ("results", "actions"):
+        response = en.get(f"/a/{token}/{path}")
+        assert response.status_code == 302 and response.headers["Location"] == f"/a/{token}"
+
+
+# --------------------------------------------------------------------------- results
+
+def test_results_show_scores_levels_and_the_peer_group(app, en, submitted):
+    page = en.get(f"/a/{submitted}/results")
+    assert page.status_code == 200
+    soup = soup_of(page)
+    row = assessment_row(app, submitted)
+    assert row["status"] == "submitted"
+    scores = json.loads(row["scores_json"])
+    assert soup.h1.get_text(strip=True) == f"Results for {PROFILE['name']}"
+    assert soup.select_one(".big-score").get_text(strip=True) == f"{scores['overall']:.0f}/100"
+    overall_level = next(level for level in READINESS.levels if level.id == scores["overall_level_id"])
+    assert READINESS.text(overall_level.name, "en") in soup.select_one("section.overall").get_text()
+    # Pillar levels.
+    pillars = soup.select(".pillar")
+    assert len(pillars) == len(READINESS.pillars)
+    for block, pillar, result in zip(pillars, READINESS.pillars, scores["pillars"]):
+        heading = block.h3.get_text(strip=True)
+        assert heading == f"{READINESS.text(pillar.title, 'en')}: {result['score']:.0f}/100"
+        level = next(level for level in (pillar.levels or READINESS.levels) if level.id == result["level_id"])
+        assert block.strong.get_text(strip=True) == READINESS.text(level.name, "en")
+        assert re.search(r"Ahead of \d+% of micro firms in wood and furniture\.", block.get_text(" "))
+    # The peer group, named and counted without the firm itself.
+    expected = query(app, "SELECT count(*) FROM scores WHERE dimension = 'overall' AND is_latest = 1 "
+                          "AND sector = 'wood_furniture' AND size = 'micro' AND firm_id != ?",
+                     (row["firm_id"],))[0][0]
+    assert expected >= 5
+    assert soup.select_one(".peer-group").get_text(strip=True) == (
+        f"Compared with micro firms in wood and furniture: {expected} firms.")
+    assert re.search(r"Ahead of \d+% of micro firms in wood and furniture\.",
+                     soup.select_one("section.overall").get_text(" "))
+
+
+def test_results_chart_holds_every_theme(en, submitted):
+    soup = soup_of(en.get(f"/a/{submitted}/results"))
+    data = soup.select_one("script[data-chart]")
+    assert data["type"] == "application/json"
+    assert soup.find(id=data["data-chart"]) is not None
+    figure = json.loads(data.string)
+    names = [READINESS.text(t.title, "en") for t in READINESS.themes]
+    traces = {trace["name"]: trace for trace in figure["data"]}
+    firm = traces[PROFILE["name"]]
+    assert firm["theta"][:-1] == names
+    assert "Peer median" in traces and "Middle half of peers" in traces
+
+
+def test_results_show_the_top_five_actions_and_a_link_to_all(en, submitted):
+    soup = soup_of(en.get(f"/a/{submitted}/results"))
+    top = soup.select("section[aria-labelledby=actions-heading] li.action")
+    assert len(top) == 5
+    link = soup.find("a", href=f"/a/{submitted}/actions")
+    assert link is not None
+    count = int(re.search(r"See all (\d+) actions", link.get_text()).group(1))
+    assert count > 5
+    page = en.get(f"/a/{submitted}/actions")
+    assert page.status_code == 200
+    every = soup_of(page).select("li.action")
+    assert len(every) == count
+    # The top five are the first five of the full list.
+    assert [a.select_one(".what").get_text() for a in every[:5]] == [a.select_one(".what").get_text() for a in top]
+    assert soup_of(page).find("a", href=f"/a/{submitted}/results")
+
+
+def test_results_have_an_accessible_table_of_scores(app, en, submitted):
+    soup = soup_of(en.get(f"/a/{submitted}/results"))
+    table = soup.select_one("table.scores")
+    assert table.caption.get_text(strip=True) == "Scores by theme (0-100)"
+    assert [th.get_text(strip=True) for th in table.select("thead th[scope=col]")] == [
+        "Theme", "Your firm", "Peer median", "Middle half of peers"]
+    row_heads = [th.get_text(strip=True) for th in table.select("tbody th[scope=row]")]
+    expected = []
+    for pillar in READINESS.pillars:
+        expected.append(READINESS.text(pillar.title, "en"))
+        expected.extend(READINESS.text(t.title, "en") for t in pillar.themes)
+    assert row_heads == expected
+    scores = json.loads(assessment_row(app, submitted)["scores_json"])
+    theme_scores = {t["theme_id"]: t["score"] for p in scores["pillars"] for t in p["themes"]}
+    for tr in table.select("tbody tr"):
+        title = tr.th.get_text(strip=True)
+        theme = next((t for t in READINESS.themes if READINESS.text(t.title, "en") == title), None)
+        if theme is not None:
+            assert tr.select("td")[0].get_text(strip=True) == f"{theme_scores[theme.id]:.0f}"
+            assert re.fullmatch(r"\d+", tr.select("td")[1].get_text(strip=True))  # a peer median
+            assert re.fullmatch(r"\d+–\d+", tr.select("td")[2].get_text(strip=True))
+
+
+def test_results_are_in_spanish_for_a_spanish_owner(app, client, submitted):
+    page = client.get(f"/a/{submitted}/results")
+    soup = soup_of(page)
+    assert soup.html["lang"] == "es"
+    assert READINESS.text(READINESS.pillars[0].title, "es") in soup.select_one(".pillar h3").get_text()
+
+
+# --------------------------------------------------------------------------- locking and follow-up
+
+def test_a_submitted_assessment_is_locked(app, en, submitted):
+    before = stored_answers(app, submitted)
+    row_before = assessment_row(app, submitted)
+    page = en.get(f"/a/{submitted}/results")
+    changed = valid_answers(READINESS.sections[0], dig_strategy_plan="reviewed")
+    response = en.post(f"/a/{submitted}/section/1", data=form_data(changed, csrf_token(page.data)))
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/a/{submitted}/results"
+    assert "can no longer be changed" in text_of(en.get(response.headers["Location"]))
+    assert stored_answers(app, submitted) == before
+    assert assessment_row(app, submitted) == row_before
+    # Every page of the questions leads to the results; submitting again changes nothing.
+    assert en.get(f"/a/{submitted}").headers["Location"] == f"/a/{submitted}/results"
+    assert en.get(f"/a/{submitted}/section/2").headers["Location"] == f"/a/{submitted}/results"
+    assert en.get(f"/a/{submitted}/review").headers["Location"] == f"/a/{submitted}/results"
+    response = en.post(f"/a/{submitted}/submit", data={"csrf_token": csrf_token(page.data)})
+    assert response.headers["Location"] == f"/a/{submitted}/results"
+    assert assessment_row(app, submitted) == row_before
+
+
+def test_a_follow_up_starts_a_new_assessment_with_the_previous_answers(app, en, submitted):
+    previous = assessment_row(app, submitted)
+    page = en.get(f"/a/{submitted}/results")
+    response = en.post(f"/a/{submitted}/follow-up", data={"csrf_token": csrf_token(page.data)})
+    assert response.status_code == 302
+    match = re.fullmatch(r"/a/([A-Za-z0-9_-]+)/link", response.headers["Location"])
+    assert match
+    new = match.group(1)
+    assert new != submitted
+    link = en.get(response.headers["Location"])
+    assert "Your follow-up assessment starts with your previous answers" in text_of(link)
+    row = assessment_row(app, new)
+    assert row["firm_id"] == previous["firm_id"]
+    assert row["previous_id"] == previous["id"]
+    assert row["status"] == "draft"
+    assert query(app, "SELECT count(*) FROM firms WHERE is_demo = 0") == [(1,)]
+    assert stored_answers(app, new) == stored_answers(app, submitted)
+    page = en.get(f"/a/{new}/section/1")
+    assert checked_values(page, "dig_strategy_plan") == [valid_value(READINESS.questions["dig_strategy_plan"])]
+    # The previous assessment is untouched.
+    assert assessment_row(app, submitted) == previous
+
+
+def test_a_follow_up_of_a_draft_is_refused(app, en):
+    token = start(en)
+    page = en.get(f"/a/{token}/section/1")
+    response = en.post(f"/a/{token}/follow-up", data={"csrf_token": csrf_token(page.data)})
+    assert response.status_code == 400
+    assert query(app, "SELECT count(*) FROM assessments") == [(1,)]
+
+
+def test_after_a_follow_up_the_results_show_the_history(app, en, submitted):
+    page = en.get(f"/a/{submitted}/results")
+    new = en.post(f"/a/{submitted}/follow-up", data={"csrf_token": csrf_token(page.data)}
+                  ).headers["Location"].split("/")[2]
+    answer_all(en, new, overrides={"dig_strategy_plan": "reviewed"})
+    assert submit(en, new).status_code == 302
+    soup = soup_of(en.get(f"/a/{new}/results"))
+    history = soup.select("table.history tbody tr")
+    assert len(history) == 2
+    # The firm counts once among everyone's latest scores: the new assessment.
+    firm_id = assessment_row(app, new)["firm_id"]
+    assert query(app, "SELECT assessment_id FROM scores WHERE firm_id = ? AND is_latest = 1 "
+                      "AND dimension = 'overall'", (firm_id,)) == [(assessment_row(app, new)["id"],)]
+
+
+# --------------------------------------------------------------------------- conditions
+
+def test_answering_no_website_clears_the_web_sales_answer(app, en):
+    token = start(en)
+    number = number_of_question(READINESS, "dig_web_sales")
+    assert number == number_of_question(READINESS, "dig_website")
+    section = READINESS.sections[number - 1]
+    assert post_section(en, token, number, valid_answers(section, dig_website="yes")).status_code == 302
+    assert stored_answers(app, token)["dig_web_sales"] == valid_value(READINESS.questions["dig_web_sales"])
+    # The owner changes their mind; the browser still sends the web-sales answer.
+    assert post_section(en, token, number, valid_answers(section, dig_website="no")).status_code == 302
+    assert "dig_web_sales" not in stored_answers(app, token)
+    answer_all(en, token)
+    review = soup_of(en.get(f"/a/{token}/review"))
+    terms = [dt.get_text(strip=True) for dt in review.select("dt")]
+    assert READINESS.text(READINESS.questions["dig_website"].label, "en") in terms
+    assert READINESS.text(READINESS.questions["dig_web_sales"].label, "en") not in terms
+    assert submit(en, token).status_code == 302
+    scores = json.loads(assessment_row(app, token)["scores_json"])
+    statuses = {q[0]: q[1] for p in scores["pillars"] for t in p["themes"] for q in t["questions"]}
+    assert statuses["dig_web_sales"] == "hidden"
+
+
+def test_a_condition_on_an_earlier_page_hides_a_question_on_a_later_one(app, en):
+    token = start(en)
+    label = READINESS.text(READINESS.questions["wrk_osh_rep"].label, "en")
+    workers_page = number_of_question(READINESS, "wrk_workers")
+    rep_page = number_of_question(READINESS, "wrk_osh_rep")
+    assert rep_page > workers_page
+    answer_all(en, token, overrides={"wrk_workers": 12, "wrk_osh_rep": "yes"})
+    assert stored_answers(app, token)["wrk_osh_rep"] == "yes"
+    assert label in text_of(en.get(f"/a/{token}/section/{rep_page}"))
+    # Back on the workers page, the owner corrects the number to 1: no health and safety rep.
+    answers = valid_answers(READINESS.sections[workers_page - 1], wrk_workers=1)
+    assert post_section(en, token, workers_page, answers).status_code == 302
+    page = en.get(f"/a/{token}/section/{rep_page}")
+    assert label not in text_of(page)
+    assert not soup_of(page).select('input[name="q-wrk_osh_rep"]')
+    review = soup_of(en.get(f"/a/{token}/review"))
+    assert label not in [dt.get_text(strip=True) for dt in review.select("dt")]
+    assert READINESS.text(READINESS.questions["wrk_equal_pay"].label, "en") not in [
+        dt.get_text(strip=True) for dt in review.select("dt")]
+    assert submit(en, token).status_code == 302
+    stored = stored_answers(app, token)
+    assert "wrk_osh_rep" not in stored and "wrk_equal_pay" not in stored
+    scores = json.loads(assessment_row(app, token)["scores_json"])
+    statuses = {q[0]: q[1] for p in scores["pillars"] for t in p["themes"] for q in t["questions"]}
+    assert statuses["wrk_osh_rep"] == "hidden" and statuses["wrk_equal_pay"] == "hidden"
+    explained = text_of(en.get(f"/a/{token}/results"))
+    assert "not asked: left out of the score" in explained
+
+
+SKIPPING = """
+id: skipping
+version: 1
+languages: [es, en]
+default_language: es
+title: {es: Prueba de saltos, en: Skipping test}
+levels:
+  - {id: low, name: {es: Bajo, en: Low}, min: 0, max: 50}
+  - {id: high, name: {es: Alto, en: High}, min: 50, max: 100}
+pillars:
+  - id: work
+    title: {es: Trabajo, en: Work}
+    themes:
+      - id: about
+        title: {es: Su empresa, en: Your firm}
+        questions:
+          - id: has_staff
+            type: yesno
+            required: true
+            label: {es: "¿Tiene empleados?", en: "Do you have employees?"}
+            source: Test source
+            recommendations:
+              - {if_points_at_most: 1, effort: low, source: Test source, action: {es: Contrate., en: Hire.}}
+      - id: staff
+        title: {es: Personal, en: Staff}
+        questions:
+          - id: contracts
+            type: yesno
+            required: true
+            relevant: "has_staff == 'yes' or has_staff == 'partly'"
+            label: {es: "¿Tienen contrato escrito?", en: "Do they have written contracts?"}
+            source: Test source
+            recommendations:
+              - {if_points_at_most: 1, effort: low, source: Test source, action: {es: Escriba contratos., en: Write contracts.}}
+          - id: training
+            type: yesno
+            relevant: "has_staff == 'yes'"
+            label: {es: "¿Los capacita?", en: "Do you train them?"}
+            source: Test source
+            recommendations:
+              - {if_points_at_most: 1, effort: low, source: Test source, action: {es: Capacite., en: Train.}}
+      - id: owner
+        title: {es: Usted, en: You}
+        questions:
+          - id: hours
+            type: number
+            required: true
+            min: 1
+            max: 100
+            label: {es: Horas por semana, en: Hours a week}
+            source: Test source
+            bands:
+              - {min: 0, score: 2}
+              - {min: 60, score: 0}
+            recommendations:
+              - {if_points_at_most: 1, effort: low, source: Test source, action: {es: Descanse., en: Rest.}}
+sections:
+  - {id: first, title: {es: Primero, en: First}, themes: [about]}
+  - {id: second, title: {es: Segundo, en: Second}, themes: [staff]}
+  - {id: third, title: {es: Tercero, en: Third}, themes: [owner]}
+"""
+
+
+@pytest.fixture
+def skipping_app(tmp_path):
+    folder = tmp_path / "questionnaires"
+    folder.mkdir()
+    (folder / "skipping.yaml").write_text(SKIPPING, encoding="utf-8")
+    app = create_app({"TESTING": True, "DATABASE": str(tmp_path / "skip.sqlite3"), "SECRET_KEY": "test",
+                      "QUESTIONNAIRES": str(folder), "DEFAULT_QUESTIONNAIRE": "skipping"})
+    with app.app_context():
+        migrate(get_db())
+    clear_cache()
+    yield app
+    clear_cache()
+
+
+def test_a_section_whose_questions_are_all_hidden_is_skipped(skipping_app):
+    client = skipping_app.test_client()
+    client.set_cookie("lang", "en")
+    token = start(client)
+    page = client.get(f"/a/{token}/section/1")
+    assert soup_of(page).select_one(".progress-label").get_text(strip=True) == "Section 1 of 3"
+    response = client.post(f"/a/{token}/section/1", data=form_data({"has_staff": "no"}, csrf_token(page.data)))
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/a/{token}/section/3"  # the staff page is skipped
+    page = client.get(response.headers["Location"])
+    assert soup_of(page).select_one(".progress-label").get_text(strip=True) == "Section 2 of 2"
+    assert soup_of(page).h1.get_text(strip=True) == "Third"
+    # Back leads to the first page, not to the skipped one.
+    response = client.post(f"/a/{token}/section/3", data=form_data({}, csrf_token(page.data), nav="back"))
+    assert response.headers["Location"] == f"/a/{token}/section/1"
+    response = client.post(f"/a/{token}/section/3", data=form_data({"hours": "40"}, csrf_token(page.data)))
+    assert response.headers["Location"] == f"/a/{token}/review"
+    review = soup_of(client.get(f"/a/{token}/review"))
+    assert [h.contents[0].strip() for h in review.select("section.review h2")] == ["First", "Third"]
+    assert submit(client, token).status_code == 302
+    results = soup_of(client.get(f"/a/{token}/results"))
+    assert "Staff" in results.select_one("table.scores").get_text()  # listed, with no score
+    row = [tr for tr in results.select("table.scores tbody tr") if tr.th.get_text(strip=True) == "Staff"][0]
+    assert row.td.get_text(strip=True) == "no score"
+
+
+def test_a_skipped_section_comes_back_when_its_condition_holds(skipping_app):
+    client = skipping_app.test_client()
+    client.set_cookie("lang", "en")
+    token = start(client)
+    page = client.get(f"/a/{token}/section/1")
+    response = client.post(f"/a/{token}/section/1", data=form_data({"has_staff": "yes"}, csrf_token(page.data)))
+    assert response.headers["Location"] == f"/a/{token}/section/2"
+    page = client.get(response.headers["Location"])
+    assert soup_of(page).select_one(".progress-label").get_text(strip=True) == "Section 2 of 3"
+    response = client.post(f"/a/{token}/section/2", data=form_data({}, csrf_token(page.data)))
+    assert response.status_code == 400
+    assert "Please answer this question." in soup_of(response).select_one("#question-contracts").get_text()
