@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 
 from .db import get_db, migrate
 from .demo import drop_demo, has_assessments, store_demo
@@ -12,6 +13,7 @@ from .questionnaire import QuestionnaireError, load_questionnaire
 
 
 @click.command("check-questionnaires")
+@with_appcontext
 @click.argument("paths", nargs=-1, type=click.Path())
 def check_questionnaires(paths: tuple[str, ...]) -> None:
     """Check questionnaire files and list every problem; exit 1 if any file is broken.
@@ -41,6 +43,7 @@ def check_questionnaires(paths: tuple[str, ...]) -> None:
 
 
 @click.command("seed-demo")
+@with_appcontext
 @click.option("--count", default=800, show_default=True, help="How many demo assessments to create.")
 @click.option("--seed", default=2026, show_default=True, help="Random seed: the same seed gives the same data.")
 @click.option("--if-empty", is_flag=True, help="Only seed a database that has no assessment yet.")
@@ -61,6 +64,7 @@ def seed_demo(count: int, seed: int, if_empty: bool) -> None:
 
 
 @click.command("drop-demo")
+@with_appcontext
 def drop_demo_command() -> None:
     """Delete every demo firm, with its assessments, answers and scores.
 

@@ -9,6 +9,7 @@ from typing import Iterator
 import click
 import sqlite_utils
 from flask import Flask, current_app, g
+from flask.cli import with_appcontext
 from sqlite_utils.migrations import Migrations
 
 migrations = Migrations("survey")
@@ -141,6 +142,7 @@ def init_app(app: Flask) -> None:
 
 
 @click.command("init-db")
+@with_appcontext
 def init_db_command() -> None:
     """Create the database, or upgrade an existing one to the current schema.
 

@@ -11,7 +11,7 @@ def error_page(heading: str, message: str, status: int):
     return render_template("errors/error.html", heading=heading, message=message), status
 
 
-def not_found(_error):
+def not_found(_error=None):
     return error_page(
         _("Page not found"),
         _("We could not find this page or assessment. If you followed your private link, check that it was "

@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    SelectChoice,
     IntegerField,
     RadioField,
     SelectField,
@@ -20,11 +21,11 @@ from wtforms import (
     TextAreaField,
     widgets,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from .model import NOT_APPLICABLE, Question, Questionnaire, Section
 from .profile import SECTORS, SIZES
-from .scoring import visible_answers
+from .scoring import hidden_questions, visible_answers
 
 FIELD_PREFIX = "q"
 TEXT_LIMIT = 2000
@@ -34,7 +35,11 @@ YESNO_LABELS = {"yes": _l("Yes"), "partly": _l("Partly"), "no": _l("No")}
 class ProfileForm(FlaskForm):
     """Who the firm is: what its results are compared with."""
 
-    name = StringField(_l("Firm name"), [InputRequired(_l("Please enter the firm's name.")), Length(max=120)])
+    name = StringField(
+        _l("Firm name"),
+        [DataRequired(_l("Please enter the firm's name.")), Length(max=120)],
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+    )
     sector = SelectField(_l("Sector"), [InputRequired(_l("Please choose a sector."))])
     size = RadioField(_l("Number of employees"), [InputRequired(_l("Please choose the size of the firm."))])
     region = SelectField(_l("Region"), [InputRequired(_l("Please choose a region."))])
@@ -45,9 +50,10 @@ class ProfileForm(FlaskForm):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.sector.choices = [("", _("Choose…"))] + list(SECTORS.items())
-        self.size.choices = list(SIZES.items())
-        self.region.choices = [("", _("Choose…"))] + [(r, r) for r in current_app.config["REGIONS"]]
+        choose = SelectChoice("", _("Choose…"))
+        self.sector.choices = [choose] + [SelectChoice(code, label) for code, label in SECTORS.items()]
+        self.size.choices = [SelectChoice(code, label) for code, label in SIZES.items()]
+        self.region.choices = [choose] + [SelectChoice(region) for region in current_app.config["REGIONS"]]
 
 
 class ConfirmForm(FlaskForm):
@@ -80,21 +86,22 @@ def section_form(questionnaire: Questionnaire, section: Section, language: str,
         answer = (answers or {}).get(question.id)
         if question.type in ("choice", "yesno"):
             if question.type == "choice":
-                choices = [(o.value, text(o.label)) for o in question.options]
+                choices = [SelectChoice(o.value, text(o.label)) for o in question.options]
             else:
-                choices = [(v, str(label_)) for v, label_ in YESNO_LABELS.items()]
+                choices = [SelectChoice(v, str(label_)) for v, label_ in YESNO_LABELS.items()]
                 if question.allow_not_applicable:
-                    choices.append((NOT_APPLICABLE, _("Does not apply")))
+                    choices.append(SelectChoice(NOT_APPLICABLE, _("Does not apply")))
             field = RadioField(label, [Optional()], choices=choices)
         elif question.type == "checklist":
-            choices = [(o.value, text(o.label)) for o in question.options]
+            choices = [SelectChoice(o.value, text(o.label)) for o in question.options]
             if question.allow_not_applicable:
-                choices.append((NOT_APPLICABLE, _("Does not apply")))
+                choices.append(SelectChoice(NOT_APPLICABLE, _("Does not apply")))
             field = MultiCheckboxField(label, [Optional()], choices=choices)
             answer = list(answer) if isinstance(answer, tuple) else answer
         elif question.type == "number":
             field = StringField(label, [Optional(), Length(max=30)])
-            setattr(SectionForm, na_field_name(question), BooleanField(_("Does not apply")))
+            if question.allow_not_applicable:
+                setattr(SectionForm, na_field_name(question), BooleanField(_("Does not apply")))
             if answer == NOT_APPLICABLE:
                 data[na_field_name(question)] = True
                 answer = None
@@ -116,7 +123,7 @@ def page_conditions(questionnaire: Questionnaire, section: Section, answers: dic
     if not order:
         return None
     names = sorted(set().union(*(q.relevant.names for q in order)) | {q.id for q in order})
-    effective, _ = visible_answers(questionnaire, answers)
+    effective = visible_answers(questionnaire, answers)[0]
     stored = {name: effective.get(name) for name in names if name not in on_page}
     return {
         "order": [[q.id, q.relevant.tree] for q in order],
@@ -156,14 +163,14 @@ def read_section(form: FlaskForm, questionnaire: Questionnaire, section: Section
             exclusive = [v for v in value if v == NOT_APPLICABLE or (question.option(v) and question.option(v).exclusive)]
             if exclusive and len(value) > 1:
                 field.errors.append(_("“%(option)s” cannot be ticked together with other answers.",
-                                      option=dict(field.choices)[exclusive[0]]))
+                                      option=next(c.label for c in field.choices if c.value == exclusive[0])))
                 valid = False
             value = tuple(v for v in (o.value for o in question.options) if v in value) or (
                 (NOT_APPLICABLE,) if NOT_APPLICABLE in value else None)
             if value == (NOT_APPLICABLE,):
                 value = NOT_APPLICABLE
         elif question.type == "number":
-            if form[na_field_name(question)].data:
+            if question.allow_not_applicable and form[na_field_name(question)].data:
                 value = NOT_APPLICABLE
             elif value is not None:
                 number = parse_number(value)
@@ -178,7 +185,7 @@ def read_section(form: FlaskForm, questionnaire: Questionnaire, section: Section
         elif question.type == "text" and value is not None:
             value = value.strip() or None
         posted[question.id] = value
-    _, hidden = visible_answers(questionnaire, {**stored, **posted})
+    hidden = hidden_questions(questionnaire, {**stored, **posted})
     for question in section.questions:
         if question.id in hidden:
             posted[question.id] = None

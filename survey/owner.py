@@ -10,10 +10,11 @@ from flask_babel import gettext as _
 
 from . import assessments as store
 from .db import get_db
+from .errors import not_found
 from .forms import ConfirmForm, ProfileForm, na_field_name, page_conditions, read_section, section_form
 from .peers import compare
 from .report import answer_text, build_report
-from .scoring import Scores, score_response, visible_answers
+from .scoring import Scores, hidden_questions, score_response, visible_answers
 from .versions import registry
 
 bp = Blueprint("owner", __name__)
@@ -38,7 +39,7 @@ def open_assessment(token: str) -> tuple[dict, object]:
 
 def shown_sections(questionnaire, answers: dict) -> list[int]:
     """Return the indexes of the sections that have a question to show, given the answers."""
-    _, hidden = visible_answers(questionnaire, answers)
+    hidden = hidden_questions(questionnaire, answers)
     return [i for i, s in enumerate(questionnaire.sections) if any(q.id not in hidden for q in s.questions)]
 
 
@@ -133,7 +134,7 @@ def render_section(assessment: dict, questionnaire, index: int, form, answers: d
     """Render a section page with its form, progress and navigation."""
     shown = shown_sections(questionnaire, answers)
     position = shown.index(index) + 1 if index in shown else index + 1
-    _, hidden = visible_answers(questionnaire, answers)
+    hidden = hidden_questions(questionnaire, answers)
     return render_template(
         "owner/section.html", assessment=assessment, questionnaire=questionnaire,
         section=questionnaire.sections[index], number=index + 1, position=position, total=len(shown),
@@ -147,9 +148,15 @@ def render_section(assessment: dict, questionnaire, index: int, form, answers: d
 
 def redisplay_after_csrf_failure(token: str, number: int):
     """Show a section again with what was typed, after its form expired: nothing is saved."""
+    # Called from an error handler, where abort() would not be handled: answer directly.
+    assessment = store.find_assessment(get_db(), token)
+    if assessment is None:
+        return not_found(None)
     assessment, questionnaire = open_assessment(token)
-    if assessment["status"] == "submitted" or not 1 <= number <= len(questionnaire.sections):
-        abort(404)
+    if assessment["status"] == "submitted":
+        return redirect(url_for("owner.results", token=token))
+    if not 1 <= number <= len(questionnaire.sections):
+        return not_found(None)
     answers = store.load_answers(get_db(), assessment["id"])
     form = section_form(questionnaire, questionnaire.sections[number - 1], language_for(questionnaire),
                         formdata=request.form)
@@ -169,7 +176,7 @@ def review(token: str):
 
 def render_review(assessment: dict, questionnaire, answers: dict, missing: set | None = None):
     """Render the review page; `missing` marks required answers still to give."""
-    _, hidden = visible_answers(questionnaire, answers)
+    hidden = hidden_questions(questionnaire, answers)
     return render_template(
         "owner/review.html", assessment=assessment, questionnaire=questionnaire, answers=answers,
         hidden=hidden, missing=missing or set(), form=ConfirmForm(), language=language_for(questionnaire),

@@ -119,6 +119,11 @@ def visible_answers(questionnaire: Questionnaire, answers: Mapping[str, Any]) ->
     return effective, hidden
 
 
+def hidden_questions(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> set[str]:
+    """Return the ids of the questions that conditions hide, given the answers."""
+    return visible_answers(questionnaire, answers)[1]
+
+
 def is_not_applicable(question: Question, value: Any) -> bool:
     """Whether an answer says the question does not apply to the firm."""
     if isinstance(value, (tuple, list, frozenset)):

@@ -26,11 +26,14 @@ from survey.db import connect, get_db, migrate
 from survey.model import Question, Questionnaire, Section
 from survey.peers import clear_cache
 from survey.questionnaire import load_questionnaire
+from survey.scoring import visible_answers
 
 ROOT = Path(__file__).resolve().parent.parent
 READINESS = load_questionnaire(ROOT / "questionnaires" / "readiness.yaml")
 SECTION_COUNT = len(READINESS.sections)
 SPANISH_MO = ROOT / "survey" / "translations" / "es" / "LC_MESSAGES" / "messages.mo"
+
+# A bug found by these tests; the marked tests assert the correct behaviour.
 
 
 # --------------------------------------------------------------------------- helpers
@@ -163,15 +166,8 @@ def stored_answers(app, token: str) -> dict[str, Any]:
 
 
 def run_command(app, *args: str):
-    """Run a CLI command with the test runner.
-
-    The app's commands are plain click commands without flask.cli.with_appcontext, so under
-    app.test_cli_runner() they fail with "Working outside of application context" (see
-    test_demo.py::test_commands_run_under_the_test_cli_runner, marked xfail). The real `flask`
-    command pushes an app context itself; so does this helper, to test what the commands do.
-    """
-    with app.app_context():
-        result = app.test_cli_runner().invoke(args=list(args))
+    """Run a CLI command with the test runner; fail the test if it fails."""
+    result = app.test_cli_runner().invoke(args=list(args))
     assert result.exit_code == 0, (result.output, result.exception)
     return result
 
@@ -243,6 +239,8 @@ def test_language_switch_sets_the_cookie_and_goes_back(client):
     assert response.headers["Location"] == "/start"
     cookie = client.get_cookie("lang")
     assert cookie is not None and cookie.value == "en"
+    set_cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in set_cookie and "SameSite=Lax" in set_cookie and "Max-Age=" in set_cookie
     page = client.get("/start", headers={"Accept-Language": "es"})  # the choice beats the browser's
     assert soup_of(page).html["lang"] == "en"
     assert soup_of(page).h1.get_text(strip=True) == "About your firm"
@@ -291,7 +289,7 @@ def test_start_page_shows_the_profile_form(en):
 
 def test_profile_with_missing_fields_gives_messages_and_400(app, en):
     page = en.get("/start")
-    response = en.post("/start", data={"csrf_token": csrf_token(page.data), "name": "  "})
+    response = en.post("/start", data={"csrf_token": csrf_token(page.data), "name": ""})
     assert response.status_code == 400
     text = text_of(response)
     for message in ("Please enter the firm's name.", "Please choose a sector.",
@@ -300,6 +298,14 @@ def test_profile_with_missing_fields_gives_messages_and_400(app, en):
     assert soup_of(response).select('[aria-invalid="true"]')
     assert query(app, "SELECT count(*) FROM firms") == [(0,)]
     assert query(app, "SELECT count(*) FROM assessments") == [(0,)]
+
+
+def test_a_firm_name_of_only_spaces_is_refused(app, en):
+    page = en.get("/start")
+    response = en.post("/start", data={**PROFILE, "name": "   ", "csrf_token": csrf_token(page.data)})
+    assert response.status_code == 400
+    assert "Please enter the firm's name." in text_of(response)
+    assert query(app, "SELECT count(*) FROM firms") == [(0,)]
 
 
 def test_profile_with_a_bad_year_and_unknown_sector_is_refused(app, en):
@@ -354,10 +360,12 @@ def test_full_journey_shows_progress_on_every_page(app, en):
     assert progress == [f"Section {n} of {SECTION_COUNT}" for n in range(1, SECTION_COUNT + 1)]
     row = assessment_row(app, token)
     assert row["status"] == "draft"
-    stored = stored_answers(app, token)
+    given = {}
     for section in READINESS.sections:
-        for qid, value in valid_answers(section).items():
-            assert stored[qid] == value, qid
+        given.update(valid_answers(section))
+    expected, hidden = visible_answers(READINESS, given)
+    assert stored_answers(app, token) == expected
+    assert "grn_hazardous_disposal" in hidden  # its condition is not met by these answers
 
 
 def test_section_page_shows_the_questions_in_the_owners_language(en):
@@ -389,10 +397,21 @@ def test_back_saves_the_page_without_requiring_required_answers(app, en):
     stored = stored_answers(app, token)
     assert stored["dig_planning"] == valid_value(READINESS.questions["dig_planning"])
     assert "dig_records" not in stored
-    # Going forward from the same page does require them.
+
+
+def test_next_requires_the_required_answers_of_the_page(app, en):
+    token = start(en)
+    post_section(en, token, 1, valid_answers(READINESS.sections[0]))
+    before = stored_answers(app, token)
     response = post_section(en, token, 2, {"dig_planning": valid_value(READINESS.questions["dig_planning"])})
     assert response.status_code == 400
-    assert "Please answer this question." in soup_of(response).select_one("#question-dig_records").get_text()
+    soup = soup_of(response)
+    for question in READINESS.sections[1].questions:
+        if question.required:
+            block = soup.select_one(f"#question-{question.id}")
+            assert "Please answer this question." in block.get_text(), question.id
+    assert "Please check the answers marked below." in text_of(response)
+    assert stored_answers(app, token) == before
 
 
 def test_resuming_opens_the_section_where_the_owner_stopped_with_answers_filled_in(app, en):
@@ -498,24 +517,25 @@ def test_results_show_scores_levels_and_the_peer_group(app, en, submitted):
     assert row["status"] == "submitted"
     scores = json.loads(row["scores_json"])
     assert soup.h1.get_text(strip=True) == f"Results for {PROFILE['name']}"
-    assert soup.select_one(".big-score").get_text(strip=True) == f"{scores['overall']:.0f}/100"
+    assert soup.select_one(".big-score").get_text(strip=True).startswith(f"{scores['overall']:.0f}/100")
     overall_level = next(level for level in READINESS.levels if level.id == scores["overall_level_id"])
     assert READINESS.text(overall_level.name, "en") in soup.select_one("section.overall").get_text()
     # Pillar levels.
     pillars = soup.select(".pillar")
     assert len(pillars) == len(READINESS.pillars)
     for block, pillar, result in zip(pillars, READINESS.pillars, scores["pillars"]):
-        heading = block.h3.get_text(strip=True)
-        assert heading == f"{READINESS.text(pillar.title, 'en')}: {result['score']:.0f}/100"
+        shown = " ".join(block.get_text(" ").split())
+        assert shown.startswith(READINESS.text(pillar.title, "en"))
+        assert f"{result['score']:.0f}/100" in shown
         level = next(level for level in (pillar.levels or READINESS.levels) if level.id == result["level_id"])
-        assert block.strong.get_text(strip=True) == READINESS.text(level.name, "en")
+        assert READINESS.text(level.name, "en") in shown
         assert re.search(r"Ahead of \d+% of micro firms in wood and furniture\.", block.get_text(" "))
     # The peer group, named and counted without the firm itself.
     expected = query(app, "SELECT count(*) FROM scores WHERE dimension = 'overall' AND is_latest = 1 "
                           "AND sector = 'wood_furniture' AND size = 'micro' AND firm_id != ?",
                      (row["firm_id"],))[0][0]
     assert expected >= 5
-    assert soup.select_one(".peer-group").get_text(strip=True) == (
+    assert " ".join(soup.select_one(".peer-group").get_text().split()) == (
         f"Compared with micro firms in wood and furniture: {expected} firms.")
     assert re.search(r"Ahead of \d+% of micro firms in wood and furniture\.",
                      soup.select_one("section.overall").get_text(" "))
@@ -528,10 +548,10 @@ def test_results_chart_holds_every_theme(en, submitted):
     assert soup.find(id=data["data-chart"]) is not None
     figure = json.loads(data.string)
     names = [READINESS.text(t.title, "en") for t in READINESS.themes]
+    assert len(figure["data"]) == 3  # the band between the quartiles, the median, the firm
     traces = {trace["name"]: trace for trace in figure["data"]}
     firm = traces[PROFILE["name"]]
-    assert firm["theta"][:-1] == names
-    assert "Peer median" in traces and "Middle half of peers" in traces
+    assert [label.replace("<br>", " ") for label in firm["theta"][:-1]] == names
 
 
 def test_results_show_the_top_five_actions_and_a_link_to_all(en, submitted):
@@ -554,9 +574,9 @@ def test_results_show_the_top_five_actions_and_a_link_to_all(en, submitted):
 def test_results_have_an_accessible_table_of_scores(app, en, submitted):
     soup = soup_of(en.get(f"/a/{submitted}/results"))
     table = soup.select_one("table.scores")
-    assert table.caption.get_text(strip=True) == "Scores by theme (0-100)"
-    assert [th.get_text(strip=True) for th in table.select("thead th[scope=col]")] == [
-        "Theme", "Your firm", "Peer median", "Middle half of peers"]
+    assert "0 to 100" in table.caption.get_text()
+    headers = [th.get_text(strip=True) for th in table.select("thead th[scope=col]")]
+    assert headers[:2] == ["Theme", "Your firm"] and len(headers) == 4
     row_heads = [th.get_text(strip=True) for th in table.select("tbody th[scope=row]")]
     expected = []
     for pillar in READINESS.pillars:
@@ -574,8 +594,8 @@ def test_results_have_an_accessible_table_of_scores(app, en, submitted):
             assert re.fullmatch(r"\d+–\d+", tr.select("td")[2].get_text(strip=True))
 
 
-def test_results_are_in_spanish_for_a_spanish_owner(app, client, submitted):
-    page = client.get(f"/a/{submitted}/results")
+def test_results_are_in_spanish_for_a_spanish_owner(app, submitted):
+    page = app.test_client().get(f"/a/{submitted}/results")
     soup = soup_of(page)
     assert soup.html["lang"] == "es"
     assert READINESS.text(READINESS.pillars[0].title, "es") in soup.select_one(".pillar h3").get_text()
@@ -656,12 +676,13 @@ def test_answering_no_website_clears_the_web_sales_answer(app, en):
     number = number_of_question(READINESS, "dig_web_sales")
     assert number == number_of_question(READINESS, "dig_website")
     section = READINESS.sections[number - 1]
-    assert post_section(en, token, number, valid_answers(section, dig_website="yes")).status_code == 302
+    answer_all(en, token, overrides={"dig_website": "yes"})
     assert stored_answers(app, token)["dig_web_sales"] == valid_value(READINESS.questions["dig_web_sales"])
     # The owner changes their mind; the browser still sends the web-sales answer.
-    assert post_section(en, token, number, valid_answers(section, dig_website="no")).status_code == 302
+    response = post_section(en, token, number, valid_answers(section, dig_website="no"))
+    assert response.status_code == 302
     assert "dig_web_sales" not in stored_answers(app, token)
-    answer_all(en, token)
+    assert stored_answers(app, token)["dig_website"] == "no"
     review = soup_of(en.get(f"/a/{token}/review"))
     terms = [dt.get_text(strip=True) for dt in review.select("dt")]
     assert READINESS.text(READINESS.questions["dig_website"].label, "en") in terms
@@ -783,7 +804,8 @@ def test_a_section_whose_questions_are_all_hidden_is_skipped(skipping_app):
     client.set_cookie("lang", "en")
     token = start(client)
     page = client.get(f"/a/{token}/section/1")
-    assert soup_of(page).select_one(".progress-label").get_text(strip=True) == "Section 1 of 3"
+    # Before the first answer, the staff page is not counted: its questions are all hidden.
+    assert soup_of(page).select_one(".progress-label").get_text(strip=True) == "Section 1 of 2"
     response = client.post(f"/a/{token}/section/1", data=form_data({"has_staff": "no"}, csrf_token(page.data)))
     assert response.status_code == 302
     assert response.headers["Location"] == f"/a/{token}/section/3"  # the staff page is skipped
@@ -813,6 +835,6 @@ def test_a_skipped_section_comes_back_when_its_condition_holds(skipping_app):
     assert response.headers["Location"] == f"/a/{token}/section/2"
     page = client.get(response.headers["Location"])
     assert soup_of(page).select_one(".progress-label").get_text(strip=True) == "Section 2 of 3"
-    response = client.post(f"/a/{token}/section/2", data=form_data({}, csrf_token(page.data)))
-    assert response.status_code == 400
-    assert "Please answer this question." in soup_of(response).select_one("#question-contracts").get_text()
+    assert soup_of(page).select_one('input[name="q-contracts"]') is not None
+    response = client.post(f"/a/{token}/section/2", data=form_data({"contracts": "yes"}, csrf_token(page.data)))
+    assert response.headers["Location"] == f"/a/{token}/section/3"
