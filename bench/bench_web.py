@@ -53,7 +53,6 @@ import sqlite3
 import subprocess
 import sys
 import time
-import zlib
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlencode, urljoin, urlsplit
@@ -65,7 +64,7 @@ from survey import create_app  # noqa: E402
 from survey.assessments import start_assessment  # noqa: E402
 from survey.db import get_db, migrate  # noqa: E402
 from survey.demo import store_demo  # noqa: E402
-from survey.model import NOT_APPLICABLE, Question, Questionnaire  # noqa: E402
+from survey.model import Question, Questionnaire  # noqa: E402
 from survey.questionnaire import load_questionnaire  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
@@ -506,7 +505,7 @@ def measure(port: int, questionnaire: Questionnaire, demo_tokens: list[str], dra
         expect(request(port, "GET", path), 200, f"GET {path}")
     # c. a saving POST: the CSRF token is tied to the session cookie of the GET that issued it.
     first = expect(request(port, "GET", section_paths[0]), 200, f"GET {section_paths[0]}")
-    match = re.search(r'name="q-csrf_token" type="hidden" value="([^"]+)"', first.text)
+    match = re.search(r'<input[^>]*name="q-csrf_token"[^>]*value="([^"]+)"', first.text)
     if not match or not first.cookies():
         raise SystemExit("the section page has no q-csrf_token field or sets no session cookie")
     cookie = first.cookies()

@@ -36,7 +36,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         COMPRESS_ALGORITHM_STREAMING=["gzip"],  # static files are sent as streams
         # Static URLs carry a digest of the file (assets.asset_url), so browsers may keep them.
         SEND_FILE_MAX_AGE_DEFAULT=365 * 24 * 3600,
-        COMPRESS_LEVEL=6,
+        COMPRESS_LEVEL=5,
     )
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)

@@ -16,7 +16,7 @@ FIRM_COLOUR = "#0b5cad"
 PEER_COLOUR = "#b35900"
 
 
-def wrap_label(label: str, width: int = 14) -> str:
+def wrap_label(label: str, width: int = 12) -> str:
     """Break a long axis label into lines, so a radar fits a phone screen."""
     lines, line = [], ""
     for word in label.split():
@@ -53,17 +53,18 @@ def radar_figure(axes: Sequence[str], firm: Sequence[float | None], median: Sequ
             "type": "scatterpolar", "name": names["median"], "theta": _closed(axes), "r": _closed(median),
             "mode": "lines", "line": {"color": PEER_COLOUR, "dash": "dash", "width": 2},
         })
+    # The firm as a line, not an area: over the peers' band, two fills blend into a muddy colour.
     data.append({
         "type": "scatterpolar", "name": names["firm"], "theta": _closed(axes), "r": _closed(firm),
-        "mode": "lines+markers", "fill": "toself", "fillcolor": "rgba(11,92,173,0.12)",
-        "line": {"color": FIRM_COLOUR, "width": 3}, "marker": {"size": 6},
+        "mode": "lines+markers", "line": {"color": FIRM_COLOUR, "width": 3}, "marker": {"size": 6},
     })
     layout = {
-        "polar": {"radialaxis": {"range": [0, 100], "tickvals": [25, 50, 75, 100], "angle": 90,
-                                 "tickfont": {"size": 9}},
+        # The scale's labels run between the first two axes rather than along the first one.
+        "polar": {"radialaxis": {"range": [0, 100], "tickvals": [25, 50, 75, 100],
+                                 "angle": 90 - 180 / max(len(axes), 1), "tickfont": {"size": 8}},
                   "angularaxis": {"direction": "clockwise", "tickfont": {"size": 10}}},
         "showlegend": True, "legend": {"orientation": "h", "x": 0, "y": -0.08},
-        "margin": {"l": 80, "r": 80, "t": 30, "b": 10}, "font": {"size": 11}, "dragmode": False,
+        "margin": {"l": 60, "r": 60, "t": 20, "b": 10}, "font": {"size": 11}, "dragmode": False,
         "height": 460,
     }
     return {"data": data, "layout": layout}

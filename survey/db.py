@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from contextlib import contextmanager
 from typing import Iterator
@@ -20,16 +21,35 @@ def connect(path: str, timeout: float = 10.0) -> sqlite_utils.Database:
     # isolation_level=None: we open every transaction ourselves, so that writes can start with
     # BEGIN IMMEDIATE (see write()) instead of the driver's deferred BEGIN.
     conn = sqlite3.connect(path, timeout=timeout, isolation_level=None, check_same_thread=False)
-    conn.execute("PRAGMA journal_mode=WAL")
+    # WAL is a property of the file, set once by migrate(); synchronous is per connection.
     conn.execute("PRAGMA synchronous=NORMAL")
     conn.execute("PRAGMA foreign_keys=ON")
     return sqlite_utils.Database(conn)
 
 
+_held: dict[tuple[int, str], sqlite3.Connection] = {}
+
+
+def hold_open(path: str) -> None:
+    """Keep one idle connection to the database open in this process.
+
+    When the last connection to a WAL database closes, SQLite checkpoints and deletes the
+    write-ahead log, and the next connection sets it up again: with one connection per
+    request that happened on most requests. An idle connection held by each worker avoids it.
+    """
+    key = (os.getpid(), path)  # per process: a connection must not cross a fork
+    if key not in _held:
+        held = sqlite3.connect(path, check_same_thread=False)
+        held.execute("SELECT 1").fetchone()
+        _held[key] = held
+
+
 def get_db() -> sqlite_utils.Database:
     """Return this request's connection, opening it on first use."""
     if "db" not in g:
-        g.db = connect(current_app.config["DATABASE"], current_app.config["DATABASE_TIMEOUT"])
+        path = current_app.config["DATABASE"]
+        hold_open(path)
+        g.db = connect(path, current_app.config["DATABASE_TIMEOUT"])
     return g.db
 
 
@@ -132,6 +152,7 @@ def m001_initial(db: sqlite_utils.Database) -> None:
 
 def migrate(db: sqlite_utils.Database) -> None:
     """Create the schema, or bring an older database up to date without losing data."""
+    db.execute("PRAGMA journal_mode=WAL")
     migrations.apply(db)
 
 

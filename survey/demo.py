@@ -107,20 +107,15 @@ def store_demo(db: sqlite_utils.Database, questionnaire: Questionnaire, count: i
     """Insert demo assessments in batches of write transactions; return their resume tokens."""
     tokens: list[str] = []
     pending: list[dict] = []
+    firm_ids: dict[int, int] = {}  # a firm's two assessments may fall in different batches
 
     def flush() -> None:
         with write(db):
             publish(db, questionnaire)
-            firm_ids: dict[int, int] = {}
             for item in pending:
-                firm_id = firm_ids.get(item["firm_number"]) or db.execute(
-                    "SELECT id FROM firms WHERE is_demo = 1 AND name = ?", [item["firm"]["name"]]
-                ).fetchone()
-                if isinstance(firm_id, tuple):
-                    firm_id = firm_id[0]
+                firm_id = firm_ids.get(item["firm_number"])
                 if firm_id is None:
-                    firm_id = db["firms"].insert(item["firm"]).last_pk
-                firm_ids[item["firm_number"]] = firm_id
+                    firm_id = firm_ids[item["firm_number"]] = db["firms"].insert(item["firm"]).last_pk
                 scores = item["scores"]
                 assessment_id = db["assessments"].insert({
                     "firm_id": firm_id, "token_hash": hash_token(item["token"]),

@@ -7,7 +7,6 @@ from datetime import date
 from typing import Any
 
 from flask import current_app
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -23,6 +22,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from .i18n import gettext as _
+from .i18n import language as ui_language
 from .model import NOT_APPLICABLE, Question, Questionnaire, Section
 from .profile import SECTORS, SIZES
 from .scoring import hidden_questions, visible_answers
@@ -73,17 +74,42 @@ def na_field_name(question: Question) -> str:
 def section_form(questionnaire: Questionnaire, section: Section, language: str,
                  formdata: Any = None, answers: dict | None = None) -> FlaskForm:
     """Build the form of one section, filled from the posted data or the stored answers."""
+    data: dict[str, Any] = {}
+    for question in section.questions:
+        answer = (answers or {}).get(question.id)
+        if answer is None or question.type == "note":
+            continue
+        if question.type == "checklist":
+            answer = [answer] if isinstance(answer, str) else list(answer)
+        elif question.type == "number":
+            if answer == NOT_APPLICABLE:
+                data[na_field_name(question)] = True
+                continue
+            answer = f"{answer:g}"
+        data[question.id] = answer
+    form_class = _form_class(questionnaire, section, language, ui_language())
+    return form_class(formdata=formdata, data=data, prefix=FIELD_PREFIX)
+
+
+_form_classes: dict[tuple, type] = {}
+
+
+def _form_class(questionnaire: Questionnaire, section: Section, language: str, ui: str) -> type:
+    """Return the form class of a section in a language, made once per worker."""
+    key = (questionnaire.id, questionnaire.version, questionnaire.digest, section.id, language, ui)
+    found = _form_classes.get(key)
+    if found is not None:
+        return found
     text = lambda value: questionnaire.text(value, language)  # noqa: E731
 
     class SectionForm(FlaskForm):
         pass
 
-    data: dict[str, Any] = {}
+    rows: dict[str, tuple[tuple[str, str, str], ...]] = {}
     for question in section.questions:
         if question.type == "note":
             continue
         label = text(question.label)
-        answer = (answers or {}).get(question.id)
         if question.type in ("choice", "yesno"):
             if question.type == "choice":
                 choices = [SelectChoice(o.value, text(o.label)) for o in question.options]
@@ -97,22 +123,20 @@ def section_form(questionnaire: Questionnaire, section: Section, language: str,
             if question.allow_not_applicable:
                 choices.append(SelectChoice(NOT_APPLICABLE, _("Does not apply")))
             field = MultiCheckboxField(label, [Optional()], choices=choices)
-            answer = list(answer) if isinstance(answer, tuple) else answer
         elif question.type == "number":
             field = StringField(label, [Optional(), Length(max=30)])
             if question.allow_not_applicable:
                 setattr(SectionForm, na_field_name(question), BooleanField(_("Does not apply")))
-            if answer == NOT_APPLICABLE:
-                data[na_field_name(question)] = True
-                answer = None
-            elif answer is not None:
-                answer = f"{answer:g}"
         else:
             field = TextAreaField(label, [Optional(), Length(max=TEXT_LIMIT)])
         setattr(SectionForm, question.id, field)
-        if answer is not None:
-            data[question.id] = answer
-    return SectionForm(formdata=formdata, data=data, prefix=FIELD_PREFIX)
+        if question.type in ("choice", "yesno", "checklist"):
+            described = {o.value: text(o.description) for o in question.options if o.description}
+            rows[question.id] = tuple((c.value, c.label, described.get(c.value, "")) for c in choices)
+    # What the page shows of each option, worked out once rather than on every page view.
+    SectionForm.option_rows = rows
+    _form_classes[key] = SectionForm
+    return SectionForm
 
 
 def page_conditions(questionnaire: Questionnaire, section: Section, answers: dict[str, Any]) -> dict | None:

@@ -5,10 +5,42 @@ from __future__ import annotations
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, redirect, request
-from flask_babel import Babel, format_date, get_locale
+from flask import Flask, current_app, g, redirect, request
+from flask_babel import Babel, format_date, get_locale, get_translations
 
 LANGUAGE_COOKIE = "lang"
+
+
+def translations():
+    """Return this request's translations, looked up once per request.
+
+    Flask-Babel finds them again on every call, through several context lookups: a results
+    page makes hundreds of calls, and that lookup was a fifth of its time.
+    """
+    found = g.get("_translations")
+    if found is None:
+        found = g._translations = get_translations()
+    return found
+
+
+def gettext(message: str, **variables) -> str:
+    """Translate a message into the request's language, then fill in its variables."""
+    text = translations().ugettext(message)
+    return text % variables if variables else text
+
+
+def ngettext(singular: str, plural: str, num: int, **variables) -> str:
+    """Translate a message that depends on a number, then fill in num and its variables."""
+    variables.setdefault("num", num)
+    return translations().ungettext(singular, plural, num) % variables
+
+
+def language() -> str:
+    """Return the request's language code, looked up once per request."""
+    found = g.get("_language")
+    if found is None:
+        found = g._language = str(get_locale())
+    return found
 
 
 def select_language() -> str:
@@ -37,6 +69,11 @@ def switch_language(code: str):
 def init_app(app: Flask) -> None:
     """Set up Flask-Babel and the language switch route."""
     Babel(app, locale_selector=select_language)
-    app.jinja_env.globals["current_language"] = lambda: str(get_locale())
+    app.jinja_env.install_gettext_callables(
+        lambda message: translations().ugettext(message),
+        lambda singular, plural, num: translations().ungettext(singular, plural, num),
+        newstyle=True,
+    )
+    app.jinja_env.globals["current_language"] = language
     app.jinja_env.filters["day"] = lambda stamp: format_date(datetime.fromisoformat(stamp), "medium")
     app.add_url_rule("/language/<code>", "switch_language", switch_language)

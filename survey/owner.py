@@ -5,26 +5,27 @@ from __future__ import annotations
 import json
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
-from flask_babel import get_locale
-from flask_babel import gettext as _
 
+from .i18n import gettext as _
+from .i18n import language
 from . import assessments as store
 from .db import get_db
 from .errors import not_found
 from .forms import ConfirmForm, ProfileForm, na_field_name, page_conditions, read_section, section_form
 from .peers import compare
-from .report import answer_text, build_report
+from .report import answer_text, build_report, format_score
 from .scoring import Scores, hidden_questions, score_response, visible_answers
 from .versions import registry
 
 bp = Blueprint("owner", __name__)
 bp.add_app_template_global(answer_text)
+bp.add_app_template_filter(format_score, "score")
 
 
 def language_for(questionnaire) -> str:
     """Return the request's language if the questionnaire offers it, else its default."""
-    language = str(get_locale())
-    return language if language in questionnaire.languages else questionnaire.default_language
+    chosen = language()
+    return chosen if chosen in questionnaire.languages else questionnaire.default_language
 
 
 def open_assessment(token: str) -> tuple[dict, object]:
@@ -37,9 +38,8 @@ def open_assessment(token: str) -> tuple[dict, object]:
     return assessment, questionnaire
 
 
-def shown_sections(questionnaire, answers: dict) -> list[int]:
-    """Return the indexes of the sections that have a question to show, given the answers."""
-    hidden = hidden_questions(questionnaire, answers)
+def shown_sections(questionnaire, hidden: set[str]) -> list[int]:
+    """Return the indexes of the sections that have a question to show."""
     return [i for i, s in enumerate(questionnaire.sections) if any(q.id not in hidden for q in s.questions)]
 
 
@@ -114,7 +114,7 @@ def section(token: str, number: int):
     if posted is None:
         return render_section(assessment, questionnaire, index, form, answers), 400
     answers.update(posted)
-    shown = shown_sections(questionnaire, answers)
+    shown = shown_sections(questionnaire, hidden_questions(questionnaire, answers))
     if going_back:
         target = max([i for i in shown if i < index], default=None)
     else:
@@ -132,16 +132,17 @@ def section(token: str, number: int):
 
 def render_section(assessment: dict, questionnaire, index: int, form, answers: dict):
     """Render a section page with its form, progress and navigation."""
-    shown = shown_sections(questionnaire, answers)
-    position = shown.index(index) + 1 if index in shown else index + 1
     hidden = hidden_questions(questionnaire, answers)
+    shown = shown_sections(questionnaire, hidden)
+    position = shown.index(index) + 1 if index in shown else index + 1
+    language = language_for(questionnaire)
     return render_template(
         "owner/section.html", assessment=assessment, questionnaire=questionnaire,
         section=questionnaire.sections[index], number=index + 1, position=position, total=len(shown),
-        form=form, language=language_for(questionnaire), na_name=na_field_name,
+        form=form, language=language, na_name=na_field_name,
         shown_ids=shown_questions(questionnaire.sections[index], hidden),
         conditions=page_conditions(questionnaire, questionnaire.sections[index], answers),
-        translate=lambda value: questionnaire.text(value, language_for(questionnaire)),
+        translate=lambda value: questionnaire.text(value, language),
         resume_url=url_for("owner.resume", token=g.token, _external=True),
     )
 

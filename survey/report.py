@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import gettext as _
+from markupsafe import Markup
+
 
 from .charts import figure_html, radar_figure
 from .forms import YESNO_LABELS
+from .i18n import gettext as _
 from .model import NOT_APPLICABLE, Question, Questionnaire
 from .peers import SECTOR, SECTOR_SIZE, Comparison
 from .profile import SECTORS
@@ -55,12 +57,27 @@ def group_label(comparison: Comparison, assessment: dict) -> str:
     return _("all firms that took this assessment")
 
 
-def _status_text(status: str) -> str:
+def format_score(value: float | None) -> Markup:
+    """Show a score as a whole number, or say that there is none."""
+    if value is None:
+        return Markup('<span class="none">%s</span>') % _("no score")
+    return Markup(f"{value:.0f}")
+
+
+def middle_half(summary) -> str:
+    """Show the range of the middle half of peer scores, e.g. '35–62'."""
+    if summary is None or summary.q1 is None:
+        return ""
+    return f"{summary.q1:.0f}–{summary.q3:.0f}"
+
+
+def status_texts() -> dict[str, str]:
+    """Say why an answer is left out of the score, by status."""
     return {
         STATUS_NA: _("does not apply: left out of the score"),
         HIDDEN: _("not asked: left out of the score"),
         UNANSWERED: _("not answered: left out of the score"),
-    }.get(status, "")
+    }
 
 
 def build_report(questionnaire: Questionnaire, scores: Scores, answers: dict, comparison: Comparison,
@@ -68,6 +85,7 @@ def build_report(questionnaire: Questionnaire, scores: Scores, answers: dict, co
     """Return the data of a results page."""
     text = lambda value: questionnaire.text(value, language)  # noqa: E731
     summaries, ranks = comparison.summaries, comparison.ranks
+    statuses = status_texts()
     pillars = []
     for pillar, result in zip(questionnaire.pillars, scores.pillars):
         level = level_for(pillar.levels, result.score)
@@ -76,17 +94,24 @@ def build_report(questionnaire: Questionnaire, scores: Scores, answers: dict, co
             explained = []
             for item in theme_result.questions:
                 question = questionnaire.questions[item.question_id]
+                if item.status == "scored":
+                    points = f"{item.points:g} / {item.max_points:g}"
+                    if question.weight != 1:
+                        points += f" (×{question.weight:g})"
+                else:
+                    points = statuses.get(item.status, "")
                 explained.append({
-                    "label": text(question.label), "answer": answer_text(questionnaire, question, answers.get(question.id), language),
-                    "points": item.points, "max_points": item.max_points, "counted": item.status == "scored",
-                    "status": _status_text(item.status), "weight": question.weight,
+                    "label": text(question.label), "points": points,
+                    "answer": answer_text(questionnaire, question, answers.get(question.id), language),
                 })
             themes.append({"id": theme.id, "title": text(theme.title), "score": theme_result.score,
-                           "peers": summaries.get(theme.id), "rank": ranks.get(theme.id), "questions": explained})
+                           "peers": summaries.get(theme.id), "middle": middle_half(summaries.get(theme.id)),
+                           "rank": ranks.get(theme.id), "questions": explained})
         pillars.append({
             "id": pillar.id, "title": text(pillar.title), "score": result.score,
             "level": text(level.name) if level else None, "level_description": text(level.description) if level else "",
-            "peers": summaries.get(pillar.id), "rank": ranks.get(pillar.id), "themes": themes,
+            "peers": summaries.get(pillar.id), "middle": middle_half(summaries.get(pillar.id)),
+            "rank": ranks.get(pillar.id), "themes": themes,
         })
     axes = [theme for pillar in pillars for theme in pillar["themes"]]
     peers_of = lambda key: [t["peers"] and t["peers"][key] for t in axes]  # noqa: E731
@@ -97,10 +122,12 @@ def build_report(questionnaire: Questionnaire, scores: Scores, answers: dict, co
          "band": _("Middle half of similar firms")},
     )
     overall_level = level_for(questionnaire.levels, scores.overall)
+    theme_titles = {theme["id"]: theme["title"] for theme in axes}
+    efforts = {"low": _("Low effort"), "medium": _("Medium effort"), "high": _("High effort")}
     actions = [
         {"text": text(a.recommendation.action), "effort": a.recommendation.effort, "source": a.recommendation.source,
-         "question": text(a.question.label), "theme": text(next(t.title for t in questionnaire.themes if t.id == a.question.theme_id)),
-         "priority": a.priority}
+         "question": text(a.question.label), "theme": theme_titles[a.question.theme_id], "priority": a.priority,
+         "effort_label": efforts[a.recommendation.effort]}
         for a in action_plan(questionnaire, answers, scores)
     ]
     return {

@@ -7,7 +7,7 @@ import secrets
 
 import pytest
 
-from conftest import PROFILE, csrf_token, start
+from helpers import PROFILE, csrf_token, start
 from test_owner import (
     READINESS,
     answer_all,

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from conftest import start
+from helpers import start
 from survey import create_app
 from survey.assessments import find_assessment, load_answers, save_answers
 from survey.db import connect, get_db, migrations

@@ -11,7 +11,7 @@ from statistics import mean
 
 import pytest
 
-from conftest import start
+from helpers import start
 from survey import create_app
 from survey.db import get_db, migrate
 from survey.peers import clear_cache

@@ -19,7 +19,7 @@ import pytest
 from babel.messages.mofile import read_mo
 from bs4 import BeautifulSoup
 
-from conftest import PROFILE, csrf_token, start
+from helpers import PROFILE, csrf_token, start
 from survey import create_app
 from survey.assessments import hash_token, load_answers
 from survey.db import connect, get_db, migrate
@@ -383,7 +383,8 @@ def test_section_page_shows_the_questions_in_the_owners_language(en):
     # No back button on the first page; the last one says "Save and review".
     assert [b["value"] for b in soup.select("button[name=nav]")] == ["next"]
     last = soup_of(en.get(f"/a/{token}/section/{SECTION_COUNT}"))
-    assert [b.get_text(strip=True) for b in last.select("button[name=nav]")] == ["Back", "Save and review"]
+    # Forward comes first in the page, so that Enter saves and goes on (Back is shown on the left).
+    assert [b.get_text(strip=True) for b in last.select("button[name=nav]")] == ["Save and review", "Back"]
 
 
 def test_back_saves_the_page_without_requiring_required_answers(app, en):

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import start
+from helpers import start
 from survey import create_app
 from survey.db import get_db, migrate
 from survey.peers import clear_cache

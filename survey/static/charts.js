@@ -5,6 +5,8 @@
     var target = document.getElementById(data.getAttribute("data-chart"));
     if (!target) return;
     var figure = JSON.parse(data.textContent);
+    // A radar is square: on a phone, no taller than its width plus room for the legend.
+    figure.layout.height = Math.min(figure.layout.height, target.clientWidth + 110);
     Plotly.newPlot(target, figure.data, figure.layout, {displayModeBar: false, responsive: true});
   });
 })();

@@ -1,0 +1,116 @@
+"""Fixtures for the browser tests: the app on a live server, and Debian's Chromium driven by Playwright.
+
+The server runs in a thread of the test process on 127.0.0.1, on a database seeded with demo
+firms so that results pages have peers to compare with. Every browser context blocks and records
+requests to any other host: the app must work offline, without anything from the internet.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from survey import create_app
+from survey.db import get_db, migrate
+from survey.demo import store_demo
+from survey.peers import clear_cache
+from survey.questionnaire import load_questionnaire
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+LOCAL_HOST = "127.0.0.1"
+DEMO_FIRMS = 300
+
+
+@pytest.fixture(scope="session")
+def questionnaire():
+    """The questionnaire the app serves, to look up questions, options and number ranges."""
+    return load_questionnaire(ROOT / "questionnaires" / "readiness.yaml")
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    """Serve the app on 127.0.0.1 and a free port, on a fresh database with demo peers; yield its URL."""
+    from werkzeug.serving import make_server
+
+    database = tmp_path_factory.mktemp("browser") / "survey.sqlite3"
+    app = create_app({"DATABASE": str(database), "SECRET_KEY": "x"})
+    with app.app_context():
+        db = get_db()
+        migrate(db)
+        current = app.extensions["questionnaires"].current[app.config["DEFAULT_QUESTIONNAIRE"]]
+        store_demo(db, current, DEMO_FIRMS)
+    clear_cache()
+    # Port 0: the system picks a free port, with no race between choosing and binding it.
+    server = make_server(LOCAL_HOST, 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://{LOCAL_HOST}:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
+        clear_cache()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Launch Debian's Chromium headless; fail under CI, else skip, when it is not installed."""
+    if not os.path.exists(CHROMIUM):
+        message = f"Chromium is not installed at {CHROMIUM}: install it with `apt-get install chromium`."
+        if os.environ.get("CI") == "true":
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def offsite_requests():
+    """The URLs of the requests to hosts other than 127.0.0.1 made during a test (all blocked)."""
+    return []
+
+
+@pytest.fixture
+def new_context(browser, live_server, offsite_requests):
+    """Return a function opening a browser context (a separate device: no shared cookies).
+
+    Requests to any host but 127.0.0.1 are aborted and recorded in `offsite_requests`.
+    Every context still open is closed at the end of the test.
+    """
+    opened = []
+
+    def block_offsite(route):
+        url = route.request.url
+        if urlsplit(url).hostname == LOCAL_HOST:
+            route.continue_()
+        else:
+            offsite_requests.append(url)
+            route.abort()
+
+    def open_context(**options):
+        context = browser.new_context(base_url=live_server, **options)
+        context.set_default_timeout(10_000)
+        context.route("**/*", block_offsite)
+        opened.append(context)
+        return context
+
+    yield open_context
+    for context in opened:
+        try:
+            context.close()
+        except Exception:  # already closed by the test, or the browser went away
+            pass

@@ -1,0 +1,313 @@
+"""The owner's journey in a real browser: on a phone in Spanish, without JavaScript, by keyboard.
+
+The pages are driven as an owner would: clicking labels, typing numbers, pressing the buttons and
+keys. Locators wait by themselves; no test sleeps.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+from babel.support import Translations
+from playwright.sync_api import Page, expect
+
+ROOT = Path(__file__).resolve().parents[2]
+DOCS_SCREENSHOT = ROOT / "docs" / "results.png"
+PHONE = {"viewport": {"width": 375, "height": 740}, "is_mobile": True, "has_touch": True,
+         "device_scale_factor": 2}
+PHONE_WIDTH = PHONE["viewport"]["width"]
+SECTION_URL = re.compile(r"/a/[^/]+/section/(\d+)$")
+LANDING_HEADING = "How ready is your firm for digital and green markets?"
+PROFILE = {"name": "Muebles Arequipa", "sector": "wood_furniture", "size": "micro", "region": "Arequipa",
+           "year_founded": "2008"}
+TEXT_ANSWER = "Encontrar personal con experiencia."
+
+
+# --------------------------------------------------------------------------- helpers
+
+def spanish(message: str) -> str:
+    """Return a message as the compiled Spanish catalog translates it."""
+    return Translations.load(str(ROOT / "survey" / "translations"), ["es"]).gettext(message)
+
+
+def assert_no_sideways_scroll(page: Page, width: int = PHONE_WIDTH) -> None:
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll_width <= width + 1, f"{page.url} scrolls sideways: {scroll_width} px wide in a {width} px viewport"
+
+
+def section_of(page: Page) -> int | None:
+    """The section number in the page's URL, or None on another page."""
+    match = SECTION_URL.search(page.url)
+    return int(match.group(1)) if match else None
+
+
+def click_and_wait(page: Page, selector: str) -> None:
+    """Click a button or link that loads a new page, and wait for that page to load."""
+    with page.expect_navigation():
+        page.locator(selector).click()
+
+
+def fill_profile(page: Page, name: str = PROFILE["name"]) -> str:
+    """Fill in the firm profile as an owner would; return the private link shown afterwards."""
+    expect(page).to_have_url(re.compile(r"/start$"))
+    page.locator("#name").fill(name)
+    page.locator("#sector").select_option(PROFILE["sector"])
+    size = page.locator(f"input[name=size][value={PROFILE['size']}]").get_attribute("id")
+    page.locator(f"label[for='{size}']").click()
+    page.locator("#region").select_option(PROFILE["region"])
+    page.locator("#year_founded").fill(PROFILE["year_founded"])
+    click_and_wait(page, "form button[type=submit]")
+    expect(page).to_have_url(re.compile(r"/a/[^/]+/link$"))
+    link = page.locator("input#resume-link").input_value()
+    assert re.fullmatch(r"http://127\.0\.0\.1:\d+/a/[^/]+", link), link
+    return link
+
+
+def number_to_type(question) -> str:
+    """A plausible number within the question's range: a share, weekly hours or a head count."""
+    typical = {"%": 50, "h": 45}.get(question.unit or "", 5)
+    low = question.min if question.min is not None else typical
+    high = question.max if question.max is not None else typical
+    return f"{min(max(typical, low), high):g}"
+
+
+def answer_page(page: Page, questionnaire) -> dict[str, object]:
+    """Answer every question shown on a section page as an owner would; return the answers given.
+
+    Choices: the label of the middle option. Checklists: the first box that is not an exclusive
+    "none" or "does not apply". Numbers: a value within range. Texts: a short sentence. Questions
+    hidden by a condition (JavaScript on) are left alone; without JavaScript every question on the
+    page is shown and answered, and the server drops the answers whose condition is false.
+    """
+    given: dict[str, object] = {}
+    blocks = page.locator("form.questions .question")
+    for index in range(blocks.count()):
+        block = blocks.nth(index)
+        if not block.is_visible():
+            continue
+        question = questionnaire.questions[block.get_attribute("id").removeprefix("question-")]
+        if question.type in ("choice", "yesno"):
+            values = [o.value for o in question.options] if question.type == "choice" else ["yes", "partly", "no"]
+            value = values[len(values) // 2]
+        elif question.type == "checklist":
+            value = next(o.value for o in question.options if not (o.exclusive or o.not_applicable))
+        if question.type in ("choice", "yesno", "checklist"):
+            option = block.locator(f"input[value='{value}']")
+            block.locator(f"label[for='{option.get_attribute('id')}']").click()
+            expect(option).to_be_checked()
+            given[question.id] = value
+        elif question.type == "number":
+            given[question.id] = number_to_type(question)
+            block.locator(f"#q-{question.id}").fill(given[question.id])
+        else:
+            given[question.id] = TEXT_ANSWER
+            block.locator(f"#q-{question.id}").fill(TEXT_ANSWER)
+    return given
+
+
+def continue_(page: Page) -> None:
+    click_and_wait(page, "form.questions button[name=nav][value=next]")
+
+
+def complete_sections(page: Page, questionnaire, each_page=None) -> dict[str, object]:
+    """Answer section after section until the review page; return every answer given."""
+    given: dict[str, object] = {}
+    while (number := section_of(page)) is not None:
+        if each_page:
+            each_page(page)
+        given.update(answer_page(page, questionnaire))
+        continue_(page)
+        after = section_of(page)
+        assert after is None or after > number, (
+            f"section {number} was not accepted: {page.locator('.errors, .flash').all_inner_texts()}")
+    expect(page).to_have_url(re.compile(r"/a/[^/]+/review$"))
+    return given
+
+
+def submit_review(page: Page) -> None:
+    click_and_wait(page, "form[action$='/submit'] button[type=submit]")
+    expect(page).to_have_url(re.compile(r"/a/[^/]+/results$"))
+
+
+def expect_chart_drawn(page: Page) -> None:
+    """Wait for plotly to draw the radar: its SVG, and a line for every trace of the figure.
+
+    plotly.js draws scatterpolar traces as `g.trace.scatter` in the polar layer (there is no
+    `.scatterpolar` class in its SVG).
+    """
+    expect(page.locator("#radar.js-plotly-plot")).to_be_attached()
+    expect(page.locator("#radar svg.main-svg").first).to_be_visible()
+    traces = len(json.loads(page.locator("script[data-chart=radar]").text_content())["data"])
+    assert traces >= 1
+    expect(page.locator("#radar .polarlayer g.trace")).to_have_count(traces)
+    expect(page.locator("#radar .polarlayer g.trace path.js-line").first).to_be_visible()
+
+
+# --------------------------------------------------------------------------- tests
+
+def test_owner_on_a_phone_in_spanish_resumes_on_another_device(new_context, live_server, questionnaire,
+                                                                offsite_requests, tmp_path):
+    """Start on one phone, answer two sections, leave; finish on another device from the private link."""
+    phone = new_context(locale="es-PE", **PHONE)
+    page = phone.new_page()
+    page.goto("/")
+    assert page.evaluate("document.documentElement.lang") == "es"
+    translated = spanish(LANDING_HEADING)
+    assert translated != LANDING_HEADING, "the Spanish catalog has no landing heading: compile it (make test)"
+    expect(page.locator("h1")).to_have_text(translated)
+    assert_no_sideways_scroll(page)
+
+    click_and_wait(page, "main a.button.primary[href$='/start']")
+    assert_no_sideways_scroll(page)
+    link = fill_profile(page)
+    assert_no_sideways_scroll(page)
+    click_and_wait(page, "main a.button.primary")
+    assert section_of(page) == 1
+
+    first_two: dict[str, object] = {}
+    for number in (1, 2):
+        assert section_of(page) == number
+        expect(page.locator("h1")).to_have_text(questionnaire.sections[number - 1].title["es"])
+        assert_no_sideways_scroll(page)
+        if number == 1:
+            page.screenshot(path=tmp_path / "section-375.png", full_page=True)
+        first_two.update(answer_page(page, questionnaire))
+        continue_(page)
+    assert section_of(page) == 3
+    phone.close()  # the owner leaves: nothing of this device is used again
+
+    other = new_context(locale="es-PE", **PHONE)  # another device: no cookies
+    page = other.new_page()
+    page.goto(link)
+    assert section_of(page) == 3, "the private link should resume at the first unanswered section"
+    expect(page.locator("h1")).to_have_text(questionnaire.sections[2].title["es"])
+
+    click_and_wait(page, "form.questions button[name=nav][value=back]")
+    assert section_of(page) == 2
+    for question in questionnaire.sections[1].questions:
+        if question.id in first_two:
+            expect(page.locator(f"#question-{question.id} input[value='{first_two[question.id]}']")).to_be_checked()
+    continue_(page)
+    assert section_of(page) == 3
+
+    rest = complete_sections(page, questionnaire, each_page=assert_no_sideways_scroll)
+    assert_no_sideways_scroll(page)
+    # Section 1, answered on the first phone, is on the review page too.
+    for question in questionnaire.sections[0].questions:
+        if question.id in first_two:
+            row = page.locator("section.review dl > div").filter(
+                has=page.get_by_text(questionnaire.text(question.label, "es"), exact=True))
+            expect(row.locator("dd")).to_contain_text(
+                questionnaire.text(question.option(first_two[question.id]).label, "es"))
+    assert rest, "the remaining sections were answered"
+
+    submit_review(page)
+    assert page.evaluate("document.documentElement.lang") == "es"
+    expect_chart_drawn(page)
+    peer_group = page.locator("p.peer-group").inner_text()
+    firms = re.search(r"(\d+)", peer_group)
+    assert firms and 5 <= int(firms.group(1)) <= 300, f"the peer group should say how many firms: {peer_group!r}"
+    expect(page.locator("ol.actions li").first).to_be_visible()
+    assert page.locator("ol.actions li").count() >= 1
+    assert_no_sideways_scroll(page)
+    page.screenshot(path=tmp_path / "results-375.png", full_page=True)
+
+    # The picture in the README: the same results on a computer, in English.
+    desktop = new_context(locale="en-GB", viewport={"width": 1000, "height": 800})
+    page = desktop.new_page()
+    page.goto(link)
+    expect(page).to_have_url(re.compile(r"/results$"))
+    expect_chart_drawn(page)
+    # Written only on request (UPDATE_SCREENSHOT=1), so that a test run changes no tracked file.
+    shot = DOCS_SCREENSHOT if os.environ.get("UPDATE_SCREENSHOT") == "1" else tmp_path / "results-1000.png"
+    shot.parent.mkdir(exist_ok=True)
+    page.screenshot(path=shot, full_page=True)
+
+    assert offsite_requests == [], "the app must not request anything from the internet"
+
+
+def test_whole_questionnaire_without_javascript(new_context, questionnaire, offsite_requests):
+    """Every page works without JavaScript; the results show the scores table instead of the chart."""
+    context = new_context(java_script_enabled=False, locale="en-GB")
+    page = context.new_page()
+    page.goto("/")
+    assert page.evaluate("1 + 1") == 2  # Playwright still evaluates; the page's own scripts do not run
+    click_and_wait(page, "main a.button.primary[href$='/start']")
+    fill_profile(page, name="Panadería Sin Scripts")
+    click_and_wait(page, "main a.button.primary")
+    complete_sections(page, questionnaire)
+    submit_review(page)
+
+    table = page.locator("table.scores")
+    expect(table).to_be_visible()
+    rows = sum(1 + len(pillar.themes) for pillar in questionnaire.pillars)
+    expect(table.locator("tbody tr")).to_have_count(rows)
+    expect(page.locator("#radar")).to_be_attached()
+    expect(page.locator("#radar svg")).to_have_count(0)
+    # get_by_text skips <noscript>, whose contents Chromium shows when scripts are off.
+    expect(page.locator("noscript p")).to_be_visible()
+    expect(page.locator("noscript p")).to_contain_text("The chart needs JavaScript")
+    expect(page.locator("p.peer-group")).to_contain_text(re.compile(r"\d+ firms"))
+    expect(page.locator("ol.actions li").first).to_be_visible()
+    assert offsite_requests == []
+
+
+def test_answer_by_keyboard(new_context, questionnaire, offsite_requests):
+    """Tab to a radio group, choose with Space and the arrow keys, submit with Enter: the answer is kept."""
+    context = new_context(locale="en-GB")
+    page = context.new_page()
+    page.goto("/start")
+    fill_profile(page, name="Teclado SAC")
+    click_and_wait(page, "main a.button.primary")
+    assert section_of(page) == 1
+    section_url = page.url
+
+    question = questionnaire.sections[0].questions[1]
+    assert question.type == "choice" and question.required
+    name = f"q-{question.id}"
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.name") == name:
+            break
+    else:
+        pytest.fail(f"Tab never reached the radio group {name}")
+    focused = page.locator(":focus")
+    expect(focused).to_have_attribute("value", question.options[0].value)
+    page.keyboard.press("Space")
+    expect(focused).to_be_checked()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    chosen = page.locator(f"input[name='{name}'][value='{question.options[2].value}']")
+    expect(chosen).to_be_checked()
+    expect(chosen).to_be_focused()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert section_of(page) == 2, "Enter should save the page and go on to the next section"
+
+    page.goto(section_url)
+    expect(chosen).to_be_checked()
+    expect(page.locator(f"input[name='{name}']:checked")).to_have_count(1)
+    assert offsite_requests == []
+
+
+def test_enter_in_a_number_field_goes_on_to_the_next_section(new_context, questionnaire, offsite_requests):
+    """Typing a number and pressing Enter (the phone keyboard's Go key) saves and goes forward."""
+    context = new_context(locale="en-GB")
+    page = context.new_page()
+    page.goto("/start")
+    link = fill_profile(page, name="Enter SAC")
+    number = next(i for i, section in enumerate(questionnaire.sections, start=1)
+                  if any(q.type == "number" for q in section.questions))
+    assert number > 1
+    page.goto(f"{link}/section/{number}")
+    answer_page(page, questionnaire)
+    field = page.locator("form.questions input[inputmode=decimal]").first
+    field.focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert offsite_requests == []
+    assert section_of(page) == number + 1, f"Enter led to {page.url}, not to section {number + 1}"
