@@ -33,7 +33,7 @@ browser:
 
 messages: install  ## Extract the strings to translate and update the catalogs
 	$(BIN)/pybabel extract -F babel.cfg -k _l -o survey/translations/messages.pot --no-location --sort-output .
-	$(BIN)/pybabel update -i survey/translations/messages.pot -d survey/translations --no-location --ignore-obsolete
+	$(BIN)/pybabel update -i survey/translations/messages.pot -d survey/translations --ignore-obsolete --no-wrap
 
 check: install  ## Check every questionnaire file
 	$(FLASK) check-questionnaires

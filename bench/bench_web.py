@@ -74,7 +74,7 @@ WRK = shutil.which("wrk") or "/usr/bin/wrk"
 GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
 SEED = 2026
 WORKERS = 2
-TARGETS = {"section GET": 0.25, "section POST": 0.15, "results": 0.10}
+TARGETS = {"section GET": 0.25, "section POST": 0.15, "results": 0.10, "section GET, no cache": 0.25}
 PAGE_LIMIT = 30 * 1024  # bytes gzipped, for an answering page
 STARTUP_SECONDS = 60
 HTTP_TIMEOUT = 30
@@ -265,10 +265,10 @@ def write_bench_module() -> str:
 
 
 def start_gunicorn(db_path: Path, questionnaire_path: Path, questionnaire: Questionnaire,
-                   port: int) -> subprocess.Popen:
+                   port: int, extra_env: dict | None = None) -> subprocess.Popen:
     """Start gunicorn and wait until the bare view answers."""
     spec = write_bench_module()
-    env = {**os.environ,
+    env = {**os.environ, **(extra_env or {}),
            "SURVEY_DATABASE": str(db_path),
            "SURVEY_SECRET_KEY": "bench-" + secrets.token_hex(16),
            "PYTHONPATH": os.pathsep.join([str(OUT), str(ROOT)]),
@@ -483,9 +483,20 @@ def main() -> None:
         port = free_port()
         process = start_gunicorn(db_path, questionnaire_path, questionnaire, port)
         results = measure(port, questionnaire, demo_tokens, drafts, args)
-        print_table(results, args)
         print("\nPage weight, gzipped (Accept-Encoding: gzip; response bodies, headers excluded):")
         weigh(port, questionnaire, drafts, demo_tokens)
+        # The same section GET with the cache of rendered questions turned off: what a view of a
+        # section costs when no owner has seen it with the same answers yet.
+        stop_gunicorn(process)
+        process = start_gunicorn(db_path, questionnaire_path, questionnaire, port,
+                                 {"SURVEY_SECTION_CACHE_SIZE": "0"})
+        section_paths = [f"/a/{token}/section/1" for token in drafts]
+        script = lua_paths_script("section_get_uncached", section_paths)
+        if args.warmup:
+            run_wrk(port, script, section_paths[0], args.warmup, args.threads, args.connections)
+        results.append(("section GET, no cache",
+                        run_wrk(port, script, section_paths[0], args.duration, args.threads, args.connections)))
+        print_table(results, args)
     finally:
         stop_gunicorn(process)
         print(f"machine: {cores} cores ({usable} usable by this process); wrk -t{args.threads} "
@@ -545,7 +556,7 @@ def print_table(measured: list[tuple[str, dict]], args: argparse.Namespace) -> N
     bare = measured[0][1]["rps"] or 1.0
     print(f"\nThroughput: gunicorn {WORKERS} sync workers, wrk -t{args.threads} -c{args.connections} "
           f"-d{round(args.duration)}s --latency on loopback")
-    header = f"{'endpoint':<14} {'requests/s':>11} {'vs bare':>8} {'target':>8} {'verdict':>7} {'p99 ms':>8} {'non-2xx/3xx':>12}"
+    header = f"{'endpoint':<22} {'requests/s':>11} {'vs bare':>8} {'target':>8} {'verdict':>7} {'p99 ms':>8} {'non-2xx/3xx':>12}"
     print(header)
     print("-" * len(header))
     for name, result in measured:
@@ -553,7 +564,7 @@ def print_table(measured: list[tuple[str, dict]], args: argparse.Namespace) -> N
         ratio = result["rps"] / bare
         verdict = "-" if target is None else ("PASS" if ratio >= target and not result["bad_status"] else "FAIL")
         p99 = f"{result['p99_ms']:.1f}" if result["p99_ms"] is not None else "n/a"
-        print(f"{name:<14} {result['rps']:>11,.0f} {ratio:>8.1%} {'>= ' + format(target, '.0%') if target else 'ceiling':>8} "
+        print(f"{name:<22} {result['rps']:>11,.0f} {ratio:>8.1%} {'>= ' + format(target, '.0%') if target else 'ceiling':>8} "
               f"{verdict:>7} {p99:>8} {result['bad_status']:>12,}")
 
 

@@ -47,9 +47,17 @@ def _static_digest(folder: str, filename: str) -> str:
     return hashlib.sha256((Path(folder) / filename).read_bytes()).hexdigest()[:10]
 
 
+_asset_urls: dict[tuple[str, str], str] = {}
+
+
 def asset_url(filename: str) -> str:
     """Return the URL of a static file, changing whenever its content does."""
-    return url_for("static", filename=filename, v=_static_digest(current_app.static_folder, filename))
+    key = (request.script_root, filename)
+    found = _asset_urls.get(key)
+    if found is None:
+        digest = _static_digest(current_app.static_folder, filename)
+        found = _asset_urls[key] = url_for("static", filename=filename, v=digest)
+    return found
 
 
 def security_headers(response: Response) -> Response:

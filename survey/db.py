@@ -40,7 +40,8 @@ def hold_open(path: str) -> None:
     key = (os.getpid(), path)  # per process: a connection must not cross a fork
     if key not in _held:
         held = sqlite3.connect(path, check_same_thread=False)
-        held.execute("SELECT 1").fetchone()
+        # A query that reads the file: "SELECT 1" alone would never open the database.
+        held.execute("SELECT count(*) FROM sqlite_master").fetchone()
         _held[key] = held
 
 

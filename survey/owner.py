@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from markupsafe import Markup
 
-from .i18n import gettext as _
-from .i18n import language
 from . import assessments as store
 from .db import get_db
 from .errors import not_found
+from .i18n import gettext as _
+from .i18n import language as ui_language
 from .forms import ConfirmForm, ProfileForm, na_field_name, page_conditions, read_section, section_form
 from .peers import compare
 from .report import answer_text, build_report, format_score
@@ -18,13 +19,14 @@ from .scoring import Scores, hidden_questions, score_response, visible_answers
 from .versions import registry
 
 bp = Blueprint("owner", __name__)
+_questions_cache: dict[tuple, Markup] = {}
 bp.add_app_template_global(answer_text)
 bp.add_app_template_filter(format_score, "score")
 
 
 def language_for(questionnaire) -> str:
     """Return the request's language if the questionnaire offers it, else its default."""
-    chosen = language()
+    chosen = ui_language()
     return chosen if chosen in questionnaire.languages else questionnaire.default_language
 
 
@@ -136,15 +138,42 @@ def render_section(assessment: dict, questionnaire, index: int, form, answers: d
     shown = shown_sections(questionnaire, hidden)
     position = shown.index(index) + 1 if index in shown else index + 1
     language = language_for(questionnaire)
+    current = questionnaire.sections[index]
     return render_template(
         "owner/section.html", assessment=assessment, questionnaire=questionnaire,
-        section=questionnaire.sections[index], number=index + 1, position=position, total=len(shown),
-        form=form, language=language, na_name=na_field_name,
-        shown_ids=shown_questions(questionnaire.sections[index], hidden),
-        conditions=page_conditions(questionnaire, questionnaire.sections[index], answers),
-        translate=lambda value: questionnaire.text(value, language),
+        section=current, number=index + 1, position=position, total=len(shown), form=form,
+        language=language, questions_html=questions_html(questionnaire, current, language, form, answers, hidden),
+        conditions=page_conditions(questionnaire, current, answers),
         resume_url=url_for("owner.resume", token=g.token, _external=True),
     )
+
+
+def questions_html(questionnaire, current, language: str, form, answers: dict, hidden: set[str]) -> Markup:
+    """Render a section's questions, reusing the markup of the same section with the same answers.
+
+    Shown from the stored answers (a GET), the questions of a section are the same HTML for every
+    owner whose answers to it are the same, and most views are of sections not answered yet. A
+    form shown again with what was posted is always rendered afresh.
+    """
+    shown_ids = shown_questions(current, hidden)
+    key = None
+    size = current_app.config["SECTION_CACHE_SIZE"]
+    if size and request.method == "GET" and not form.errors:
+        given = tuple(sorted((q.id, answers.get(q.id)) for q in current.questions if answers.get(q.id) is not None))
+        key = (questionnaire.id, questionnaire.version, questionnaire.digest, current.id, language, ui_language(),
+               frozenset(shown_ids), given)
+        found = _questions_cache.get(key)
+        if found is not None:
+            return found
+    html = Markup(render_template(
+        "owner/_questions.html", questionnaire=questionnaire, section=current, form=form, language=language,
+        shown_ids=shown_ids, na_name=na_field_name, translate=lambda value: questionnaire.text(value, language),
+    ))
+    if key is not None:
+        if len(_questions_cache) >= size:
+            _questions_cache.pop(next(iter(_questions_cache)))  # the oldest entry
+        _questions_cache[key] = html
+    return html
 
 
 def redisplay_after_csrf_failure(token: str, number: int):
