@@ -104,8 +104,8 @@ def section(token: str, number: int):
     language = language_for(questionnaire)
     answers = store.load_answers(get_db(), assessment["id"])
     if request.method == "GET":
-        form = section_form(questionnaire, current, language, answers=answers)
-        return render_section(assessment, questionnaire, index, form, answers)
+        # The form is built only if its questions must be rendered (see questions_html).
+        return render_section(assessment, questionnaire, index, None, answers)
     form = section_form(questionnaire, current, language, formdata=request.form)
     unknown = set(request.form) - {field.name for field in form} - {"nav"}
     if unknown:
@@ -133,38 +133,44 @@ def section(token: str, number: int):
 
 
 def render_section(assessment: dict, questionnaire, index: int, form, answers: dict):
-    """Render a section page with its form, progress and navigation."""
+    """Render a section page with its form, progress and navigation.
+
+    Without a form (a GET), the form is built from the stored answers when needed.
+    """
     hidden = hidden_questions(questionnaire, answers)
     shown = shown_sections(questionnaire, hidden)
     position = shown.index(index) + 1 if index in shown else index + 1
     language = language_for(questionnaire)
     current = questionnaire.sections[index]
+    home = url_for("owner.resume", token=g.token)  # one URL built; the page's others derive from it
     return render_template(
         "owner/section.html", assessment=assessment, questionnaire=questionnaire,
         section=current, number=index + 1, position=position, total=len(shown), form=form,
         language=language, questions_html=questions_html(questionnaire, current, language, form, answers, hidden),
-        conditions=page_conditions(questionnaire, current, answers),
-        resume_url=url_for("owner.resume", token=g.token, _external=True),
+        conditions=page_conditions(questionnaire, current, answers), action=f"{home}/section/{index + 1}",
+        resume_url=request.host_url.rstrip("/") + home,
     )
 
 
 def questions_html(questionnaire, current, language: str, form, answers: dict, hidden: set[str]) -> Markup:
     """Render a section's questions, reusing the markup of the same section with the same answers.
 
-    Shown from the stored answers (a GET), the questions of a section are the same HTML for every
-    owner whose answers to it are the same, and most views are of sections not answered yet. A
-    form shown again with what was posted is always rendered afresh.
+    Shown from the stored answers (no form given: a GET), the questions of a section are the
+    same HTML for every owner whose answers to it are the same, and most views are of sections
+    not answered yet. A form shown again with what was posted is always rendered afresh.
     """
     shown_ids = shown_questions(current, hidden)
     key = None
     size = current_app.config["SECTION_CACHE_SIZE"]
-    if size and request.method == "GET" and not form.errors:
+    if size and form is None:
         given = tuple(sorted((q.id, answers.get(q.id)) for q in current.questions if answers.get(q.id) is not None))
         key = (questionnaire.id, questionnaire.version, questionnaire.digest, current.id, language, ui_language(),
                frozenset(shown_ids), given)
         found = _questions_cache.get(key)
         if found is not None:
             return found
+    if form is None:
+        form = section_form(questionnaire, current, language, answers=answers)
     html = Markup(render_template(
         "owner/_questions.html", questionnaire=questionnaire, section=current, form=form, language=language,
         shown_ids=shown_ids, na_name=na_field_name, translate=lambda value: questionnaire.text(value, language),
