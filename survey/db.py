@@ -24,7 +24,7 @@ def connect(path: str, timeout: float = 10.0) -> sqlite_utils.Database:
     # WAL is a property of the file, set once by migrate(); synchronous is per connection.
     conn.execute("PRAGMA synchronous=NORMAL")
     conn.execute("PRAGMA foreign_keys=ON")
-    return sqlite_utils.Database(conn)
+    return sqlite_utils.Database(conn, recursive_triggers=False)  # we define no triggers
 
 
 _held: dict[tuple[int, str], sqlite3.Connection] = {}
