@@ -23,7 +23,7 @@ $(VENV)/.installed: requirements.txt
 	touch $@
 
 %.mo: %.po $(VENV)/.installed
-	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@ -q
+	$(BIN)/pybabel compile -i $< -o $@
 
 # The browser tests drive Debian's Chromium (Playwright cannot download a browser here).
 browser:

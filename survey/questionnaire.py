@@ -11,7 +11,7 @@ import hashlib
 from dataclasses import replace
 from pathlib import Path
 
-from .model import (  # noqa: F401  (re-exported: the rest of the app imports from here)
+from .model import (
     EFFORTS,
     NOT_APPLICABLE,
     QUESTION_TYPES,
@@ -30,6 +30,14 @@ from .model import (  # noqa: F401  (re-exported: the rest of the app imports fr
 )
 from .validation import build_questionnaire
 from .yaml_source import ERRORS_FOR_FILE, Problem, parse_yaml, read_yaml
+
+
+# The objects a questionnaire loads into are imported from here by the rest of the app.
+__all__ = [
+    "EFFORTS", "NOT_APPLICABLE", "QUESTION_TYPES", "SCORED_TYPES", "YESNO_POINTS", "Band", "Level",
+    "Option", "Pillar", "Question", "Questionnaire", "QuestionnaireError", "Recommendation", "Section",
+    "Text", "Theme", "load_folder", "load_questionnaire", "load_questionnaire_text",
+]
 
 
 class QuestionnaireError(Exception):
