@@ -241,22 +241,19 @@ def submit(token: str):
 
 @bp.route("/a/<token>/results")
 def results(token: str):
-    assessment, questionnaire = open_assessment(token)
-    if assessment["status"] != "submitted":
-        return redirect(url_for("owner.resume", token=token))
-    return render_results(assessment, questionnaire, "owner/results.html")
+    return render_results(token, "owner/results.html")
 
 
 @bp.route("/a/<token>/actions")
 def actions(token: str):
+    return render_results(token, "owner/actions.html")
+
+
+def render_results(token: str, template: str):
+    """Render a results page of a submitted assessment, against its peer group."""
     assessment, questionnaire = open_assessment(token)
     if assessment["status"] != "submitted":
         return redirect(url_for("owner.resume", token=token))
-    return render_results(assessment, questionnaire, "owner/actions.html")
-
-
-def render_results(assessment: dict, questionnaire, template: str):
-    """Render a results page of a submitted assessment, against its peer group."""
     db = get_db()
     scores = Scores.from_dict(json.loads(assessment["scores_json"]))
     comparison = compare(db, assessment, scores, current_app.config["PEER_GROUP_MINIMUM"])
