@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 import sqlite_utils
 from flask import Flask, current_app
 
-from .db import connect, write
+from .db import connect
 from .questionnaire import Questionnaire, QuestionnaireError, load_folder, load_questionnaire_text
 from .yaml_source import Problem
 
@@ -97,9 +97,3 @@ def init_app(app: Flask) -> None:
         finally:
             db.close()
     app.extensions["questionnaires"] = Registry(questionnaires)
-
-
-def publish_in_transaction(db: sqlite_utils.Database, questionnaire: Questionnaire) -> None:
-    """Publish a questionnaire version in a transaction of its own."""
-    with write(db):
-        publish(db, questionnaire)
