@@ -75,7 +75,7 @@ def switch_language(code: str):
 
 def init_app(app: Flask) -> None:
     """Set up Flask-Babel and the language switch route."""
-    Babel(app, locale_selector=select_language)
+    Babel(app, locale_selector=language)  # the same cached choice as our own gettext
     app.jinja_env.install_gettext_callables(
         lambda message: translations().ugettext(message),
         lambda singular, plural, num: translations().ungettext(singular, plural, num),
