@@ -19,10 +19,10 @@ from typing import Any, Callable
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script from anywhere, without installing the app
 
-from survey.model import NOT_APPLICABLE, Question, Questionnaire  # noqa: E402
-from survey.questionnaire import load_questionnaire, load_questionnaire_text  # noqa: E402
-from survey.recommendations import action_plan  # noqa: E402
-from survey.scoring import score_response  # noqa: E402
+from survey.core.model import NOT_APPLICABLE, Question, Questionnaire  # noqa: E402
+from survey.core.questionnaire import load_questionnaire, load_questionnaire_text  # noqa: E402
+from survey.core.recommendations import action_plan  # noqa: E402
+from survey.core.scoring import score_response  # noqa: E402
 
 READINESS = ROOT / "questionnaires" / "readiness.yaml"
 README = ROOT / "questionnaires" / "README.md"

@@ -2,10 +2,10 @@
 
 What it does:
 1. Builds a SQLite database with --assessments submitted demo assessments (default 100,000,
-   survey.demo.store_demo), or reuses the one cached under bench/out/ for the same questionnaire
+   survey.store.demo.store_demo), or reuses the one cached under bench/out/ for the same questionnaire
    version and digest if it already holds enough; the demo resume tokens are kept in a file next
    to it. Prints how long the build took. Then adds --drafts draft assessments (default 200,
-   survey.assessments.start_assessment) for the answering pages.
+   survey.store.assessments.start_assessment) for the answering pages.
 2. Starts gunicorn (2 sync workers, 127.0.0.1, a free port) on wsgi:app, through a small module
    generated in bench/out/ that adds a bare view /bench/bare returning "ok" (the ceiling), with
    SURVEY_DATABASE pointing at the bench database and a random SURVEY_SECRET_KEY.
@@ -61,11 +61,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script from anywhere, without installing the app
 
 from survey import create_app  # noqa: E402
-from survey.assessments import start_assessment  # noqa: E402
-from survey.db import get_db, migrate  # noqa: E402
-from survey.demo import store_demo  # noqa: E402
-from survey.model import Question, Questionnaire  # noqa: E402
-from survey.questionnaire import load_questionnaire  # noqa: E402
+from survey.store.assessments import start_assessment  # noqa: E402
+from survey.store.schema import migrate  # noqa: E402
+from survey.web.database import get_db  # noqa: E402
+from survey.store.demo import store_demo  # noqa: E402
+from survey.core.model import Question, Questionnaire  # noqa: E402
+from survey.core.questionnaire import load_questionnaire  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 DEFAULT_QUESTIONNAIRE = ROOT / "questionnaires" / "readiness.yaml"

@@ -1,15 +1,42 @@
-"""Commands for operators: check questionnaires, seed and drop demo data."""
+"""Commands for operators: create the database, check questionnaires, seed and drop demo data."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
+import sqlite_utils
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from .db import get_db, migrate
-from .demo import drop_demo, has_assessments, store_demo
-from .peers import clear_cache
-from .questionnaire import QuestionnaireError, load_questionnaire
+from .core.questionnaire import QuestionnaireError, load_questionnaire
+from .store.connection import connect
+from .store.demo import drop_demo, has_assessments, store_demo
+from .store.peers import clear_cache
+from .store.schema import applied, migrate
+
+
+def open_database() -> sqlite_utils.Database:
+    """Open the app's database for a command."""
+    return connect(current_app.config["DATABASE"], current_app.config["DATABASE_TIMEOUT"])
+
+
+@click.command("init-db")
+@with_appcontext
+def init_db() -> None:
+    """Create the database, or upgrade an existing one to the current schema.
+
+    Example: flask --app survey init-db
+    """
+    db = open_database()
+    try:
+        before = set(applied(db))
+        migrate(db)
+        new = [name for name in applied(db) if name not in before]
+    finally:
+        db.close()
+    where = current_app.config["DATABASE"]
+    click.echo(f"Database {where}: applied {', '.join(new)}." if new else f"Database {where} is up to date.")
 
 
 @click.command("check-questionnaires")
@@ -22,8 +49,6 @@ def check_questionnaires(paths: tuple[str, ...]) -> None:
 
     Example: flask --app survey check-questionnaires questionnaires/readiness.yaml
     """
-    from pathlib import Path
-
     files = [Path(p) for p in paths] or sorted(Path(current_app.config["QUESTIONNAIRES"]).glob("*.yaml"))
     broken = 0
     for path in files:
@@ -52,13 +77,16 @@ def seed_demo(count: int, seed: int, if_empty: bool) -> None:
 
     Example: flask --app survey seed-demo --count 800
     """
-    db = get_db()
-    migrate(db)
-    if if_empty and has_assessments(db):
-        click.echo("The database already holds assessments: no demo data added.")
-        return
-    questionnaire = current_app.extensions["questionnaires"].current[current_app.config["DEFAULT_QUESTIONNAIRE"]]
-    store_demo(db, questionnaire, count, seed)
+    db = open_database()
+    try:
+        migrate(db)
+        if if_empty and has_assessments(db):
+            click.echo("The database already holds assessments: no demo data added.")
+            return
+        questionnaire = current_app.extensions["questionnaires"].current[current_app.config["DEFAULT_QUESTIONNAIRE"]]
+        store_demo(db, questionnaire, count, seed)
+    finally:
+        db.close()
     clear_cache()
     click.echo(f"Added {count} demo assessments (seed {seed}). Remove them with: flask --app survey drop-demo")
 
@@ -70,13 +98,16 @@ def drop_demo_command() -> None:
 
     Example: flask --app survey drop-demo
     """
-    db = get_db()
-    firms = drop_demo(db)
+    db = open_database()
+    try:
+        firms = drop_demo(db)
+    finally:
+        db.close()
     clear_cache()
     click.echo(f"Removed {firms} demo firms and their assessments.")
 
 
 def init_app(app: Flask) -> None:
     """Register the commands."""
-    for command in (check_questionnaires, seed_demo, drop_demo_command):
+    for command in (init_db, check_questionnaires, seed_demo, drop_demo_command):
         app.cli.add_command(command)

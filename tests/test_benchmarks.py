@@ -6,11 +6,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from survey import assessments as store
-from survey.benchmarks import Summary, choose_group, percentile_rank, quantile, summarise
-from survey.db import get_db
-from survey.peers import ALL, SECTOR, SECTOR_SIZE, compare
-from survey.scoring import score_response, visible_answers
+from survey.store import assessments as store
+from survey.core.benchmarks import Summary, choose_group, percentile_rank, quantile, summarise
+from survey.web.database import get_db
+from survey.core.benchmarks import ALL, SECTOR, SECTOR_SIZE
+from survey.store.peers import peer_comparison as compare
+from survey.core.synthetic import generate
+from survey.core.scoring import score_response, visible_answers
 from test_owner import READINESS
 
 # --------------------------------------------------------------------------- quantiles
@@ -181,12 +183,13 @@ def submit_firm(db, sector: str, size: str, level: int = 0, firm_id: int | None 
                "year_founded": 2010}
     token = store.start_assessment(db, READINESS, profile, firm_id=firm_id, previous=previous)
     assessment = store.find_assessment(db, token)
-    answers = {"dig_strategy_plan": PLANS[level % len(PLANS)], "dig_website": ("no", "partly", "yes")[level % 3]}
+    # Every required question answered (by the demo generator), then the two this test varies.
+    answers = dict(next(generate(READINESS, 1, seed=level))["answers"])
+    answers.update({"dig_strategy_plan": PLANS[level % len(PLANS)], "dig_website": ("no", "partly", "yes")[level % 3]})
     store.save_answers(db, assessment["id"], answers, 0)
-    scores = score_response(READINESS, answers)
-    _, hidden = visible_answers(READINESS, answers)
-    store.submit_assessment(db, assessment, scores, hidden)
-    return store.find_assessment(db, token), scores
+    submission = store.submit_assessment(db, assessment["id"], READINESS)
+    assert not submission.missing
+    return store.find_assessment(db, token), submission.scores
 
 
 def comparison_for(app, peers: list[tuple[str, str]], own=("wood_furniture", "micro")):

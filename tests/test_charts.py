@@ -13,7 +13,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from helpers import start
-from survey.charts import figure_html, radar_figure
+from survey.reports.charts import radar_figure
+from survey.web.assets import figure_html
 from test_owner import READINESS, answer_all, soup_of, submit
 
 AXES = ["Digital strategy", "Digital tools in operations", "Data", "Markets", "Energy"]

@@ -10,8 +10,10 @@ import pytest
 
 from helpers import start
 from survey import create_app
-from survey.assessments import find_assessment, load_answers, save_answers
-from survey.db import connect, get_db, migrations
+from survey.store.assessments import find_assessment, load_answers, save_answers
+from survey.store.connection import connect
+from survey.store.schema import migrations
+from survey.web.database import get_db
 from test_owner import answer_all, query, run_command, stored_answers, submit
 
 TABLES = {"meta", "questionnaire_versions", "firms", "assessments", "answers", "scores"}
@@ -105,7 +107,7 @@ def test_a_request_connection_uses_wal_and_synchronous_normal(app):
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert db.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
         assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
-        assert db.conn.isolation_level is None  # transactions are opened by survey.db.write
+        assert db.conn.isolation_level is None  # transactions are opened by survey.store.connection.write
         assert get_db() is db  # one connection per request
 
 

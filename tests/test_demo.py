@@ -13,9 +13,10 @@ import pytest
 
 from helpers import start
 from survey import create_app
-from survey.db import get_db, migrate
-from survey.peers import clear_cache
-from survey.profile import SECTORS, SIZES
+from survey.store.schema import migrate
+from survey.web.database import get_db
+from survey.store.peers import clear_cache
+from survey.core.profile import SECTORS, SIZES
 from test_owner import answer_all, assessment_row, query, run_command, soup_of, stored_answers, submit
 
 
@@ -79,9 +80,9 @@ def test_demo_answers_score_as_stored(demo):
     """Each demo assessment's answers give its stored scores, through the app's own scoring."""
     import json
 
-    from survey.assessments import load_answers
-    from survey.db import connect
-    from survey.scoring import score_response
+    from survey.store.assessments import load_answers
+    from survey.store.connection import connect
+    from survey.core.scoring import score_response
 
     questionnaire = demo.extensions["questionnaires"].current["readiness"]
     db = connect(demo.config["DATABASE"])

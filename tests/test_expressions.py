@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from survey import expressions
-from survey.expressions import (
+from survey.core import expressions
+from survey.core.expressions import (
     MAX_DEPTH,
     MAX_LENGTH,
     Condition,

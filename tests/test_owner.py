@@ -21,12 +21,14 @@ from bs4 import BeautifulSoup
 
 from helpers import PROFILE, csrf_token, start
 from survey import create_app
-from survey.assessments import hash_token, load_answers
-from survey.db import connect, get_db, migrate
-from survey.model import Question, Questionnaire, Section
-from survey.peers import clear_cache
-from survey.questionnaire import load_questionnaire
-from survey.scoring import visible_answers
+from survey.store.assessments import hash_token, load_answers
+from survey.store.connection import connect
+from survey.store.schema import migrate
+from survey.web.database import get_db
+from survey.core.model import Question, Questionnaire, Section
+from survey.store.peers import clear_cache
+from survey.core.questionnaire import load_questionnaire
+from survey.core.scoring import visible_answers
 
 ROOT = Path(__file__).resolve().parent.parent
 READINESS = load_questionnaire(ROOT / "questionnaires" / "readiness.yaml")

@@ -11,7 +11,7 @@ from typing import Any, Iterator
 
 import pytest
 
-from survey.questionnaire import (
+from survey.core.questionnaire import (
     Problem,
     Questionnaire,
     QuestionnaireError,
@@ -19,7 +19,7 @@ from survey.questionnaire import (
     load_questionnaire,
     load_questionnaire_text,
 )
-from survey.yaml_source import MAX_FILE_BYTES
+from survey.core.yaml_source import MAX_FILE_BYTES
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "questionnaires"

@@ -25,10 +25,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from survey.model import NOT_APPLICABLE, Question, Questionnaire
-from survey.questionnaire import load_questionnaire, load_questionnaire_text
-from survey.recommendations import action_plan
-from survey.scoring import (
+from survey.core.model import NOT_APPLICABLE, Question, Questionnaire
+from survey.core.questionnaire import load_questionnaire, load_questionnaire_text
+from survey.core.recommendations import action_plan
+from survey.core.scoring import (
     HIDDEN,
     NOT_APPLICABLE as NOT_APPLICABLE_STATUS,
     SCORED,

@@ -14,9 +14,10 @@ import pytest
 
 from helpers import start
 from survey import create_app
-from survey.db import get_db, migrate
-from survey.peers import clear_cache
-from survey.questionnaire import QuestionnaireError, load_questionnaire_text
+from survey.store.schema import migrate
+from survey.web.database import get_db
+from survey.store.peers import clear_cache
+from survey.core.questionnaire import QuestionnaireError, load_questionnaire_text
 from test_owner import answer_all, assessment_row, query, soup_of, submit, text_of
 
 BROKEN = Path(__file__).resolve().parent / "questionnaires" / "broken"

@@ -15,10 +15,11 @@ from urllib.parse import urlsplit
 import pytest
 
 from survey import create_app
-from survey.db import get_db, migrate
-from survey.demo import store_demo
-from survey.peers import clear_cache
-from survey.questionnaire import load_questionnaire
+from survey.store.schema import migrate
+from survey.web.database import get_db
+from survey.store.demo import store_demo
+from survey.store.peers import clear_cache
+from survey.core.questionnaire import load_questionnaire
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"

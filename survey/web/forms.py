@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from datetime import date
 from typing import Any
 
@@ -22,15 +21,16 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from .i18n import gettext as _
-from .i18n import language as ui_language
-from .model import NOT_APPLICABLE, Question, Questionnaire, Section
-from .profile import SECTORS, SIZES
-from .scoring import hidden_questions, visible_answers
+from ..core.answers import EXCLUSIVE, NOT_A_NUMBER, OUT_OF_BOUNDS, RawAnswer, Refusal
+from ..core.answers import read_section as interpret_section
+from ..core.model import NOT_APPLICABLE, Question, Questionnaire, Section
+from ..core.profile import SECTORS, SIZES
+from ..reports.labels import YESNO_LABELS
+from .language import gettext as _
+from .language import language as ui_language
 
 FIELD_PREFIX = "q"
 TEXT_LIMIT = 2000
-YESNO_LABELS = {"yes": _l("Yes"), "partly": _l("Partly"), "no": _l("No")}
 
 
 class ProfileForm(FlaskForm):
@@ -52,8 +52,8 @@ class ProfileForm(FlaskForm):
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         choose = SelectChoice("", _("Choose…"))
-        self.sector.choices = [choose] + [SelectChoice(code, label) for code, label in SECTORS.items()]
-        self.size.choices = [SelectChoice(code, label) for code, label in SIZES.items()]
+        self.sector.choices = [choose] + [SelectChoice(code, _(label)) for code, label in SECTORS.items()]
+        self.size.choices = [SelectChoice(code, _(label)) for code, label in SIZES.items()]
         self.region.choices = [choose] + [SelectChoice(region) for region in current_app.config["REGIONS"]]
 
 
@@ -114,7 +114,7 @@ def _form_class(questionnaire: Questionnaire, section: Section, language: str, u
             if question.type == "choice":
                 choices = [SelectChoice(o.value, text(o.label)) for o in question.options]
             else:
-                choices = [SelectChoice(v, str(label_)) for v, label_ in YESNO_LABELS.items()]
+                choices = [SelectChoice(v, _(label_)) for v, label_ in YESNO_LABELS.items()]
                 if question.allow_not_applicable:
                     choices.append(SelectChoice(NOT_APPLICABLE, _("Does not apply")))
             field = RadioField(label, [Optional()], choices=choices)
@@ -139,84 +139,52 @@ def _form_class(questionnaire: Questionnaire, section: Section, language: str, u
     return SectionForm
 
 
-def page_conditions(questionnaire: Questionnaire, section: Section, answers: dict[str, Any]) -> dict | None:
-    """Return what static/conditions.js needs to show and hide questions as the owner answers."""
-    on_page = {q.id: q.type for q in section.questions}
-    order = [q for q in questionnaire.evaluation_order
-             if q.id in on_page and q.relevant is not None and q.relevant.names & on_page.keys()]
-    if not order:
-        return None
-    names = sorted(set().union(*(q.relevant.names for q in order)) | {q.id for q in order})
-    effective = visible_answers(questionnaire, answers)[0]
-    stored = {name: effective.get(name) for name in names if name not in on_page}
-    return {
-        "order": [[q.id, q.relevant.tree] for q in order],
-        "names": names,
-        "types": on_page,
-        "stored": {k: list(v) if isinstance(v, tuple) else v for k, v in stored.items()},
-    }
+def read_section(
+    form: FlaskForm,
+    questionnaire: Questionnaire,
+    section: Section,
+    language: str,
+    stored: dict[str, Any],
+    require: bool = True,
+) -> dict[str, Any] | None:
+    """Return the section's answers to store (None clears one), or None after adding errors to the form.
 
-
-def parse_number(raw: str) -> float | None:
-    """Read a number typed with a decimal point or a decimal comma."""
-    cleaned = raw.strip().replace(" ", "")
-    if cleaned.count(",") == 1 and "." not in cleaned:
-        cleaned = cleaned.replace(",", ".")
-    try:
-        value = float(cleaned)
-    except ValueError:
-        return None
-    return value if math.isfinite(value) else None
-
-
-def read_section(form: FlaskForm, questionnaire: Questionnaire, section: Section, language: str,
-                 stored: dict[str, Any], require: bool = True) -> dict[str, Any] | None:
-    """Return the section's answers (None clears one), or None after adding errors to the form.
-
-    With require=False (the owner going back a page) required answers may still be missing.
+    The form checks what WTForms can (options offered, lengths); the answer rules of the core
+    decide the rest. With require=False (the owner going back a page) required answers may
+    still be missing.
     """
-    text = lambda value: questionnaire.text(value, language)  # noqa: E731
     valid = form.validate()
-    posted: dict[str, Any] = {}
+    raw = {}
     for question in section.questions:
         if question.type == "note":
             continue
-        field = form[question.id]
-        value: Any = field.data or None
-        if question.type == "checklist" and value:
-            exclusive = [v for v in value if v == NOT_APPLICABLE or (question.option(v) and question.option(v).exclusive)]
-            if exclusive and len(value) > 1:
-                field.errors.append(_("“%(option)s” cannot be ticked together with other answers.",
-                                      option=next(c.label for c in field.choices if c.value == exclusive[0])))
-                valid = False
-            value = tuple(v for v in (o.value for o in question.options) if v in value) or (
-                (NOT_APPLICABLE,) if NOT_APPLICABLE in value else None)
-            if value == (NOT_APPLICABLE,):
-                value = NOT_APPLICABLE
-        elif question.type == "number":
-            if question.allow_not_applicable and form[na_field_name(question)].data:
-                value = NOT_APPLICABLE
-            elif value is not None:
-                number = parse_number(value)
-                low, high = question.min, question.max
-                if number is None:
-                    field.errors.append(_("Please enter a number, such as 25 or 2.5."))
-                    valid = False
-                elif (low is not None and number < low) or (high is not None and number > high):
-                    field.errors.append(text(question.bounds_message) or _bounds_message(low, high))
-                    valid = False
-                value = int(number) if number is not None and number.is_integer() else number
-        elif question.type == "text" and value is not None:
-            value = value.strip() or None
-        posted[question.id] = value
-    hidden = hidden_questions(questionnaire, {**stored, **posted})
-    for question in section.questions:
-        if question.id in hidden:
-            posted[question.id] = None
-        elif require and question.required and posted.get(question.id) is None and not form[question.id].errors:
-            form[question.id].errors.append(text(question.required_message) or _("Please answer this question."))
-            valid = False
+        not_applicable = question.type == "number" and question.allow_not_applicable
+        raw[question.id] = RawAnswer(
+            form[question.id].data, bool(not_applicable and form[na_field_name(question)].data)
+        )
+    posted, refusals = interpret_section(questionnaire, section, raw, stored, require)
+    for refusal in refusals:
+        field = form[refusal.question_id]
+        if field.errors and refusal.rule not in (EXCLUSIVE, NOT_A_NUMBER, OUT_OF_BOUNDS):
+            continue  # one message a question: a required answer refused by WTForms is already explained
+        question = questionnaire.questions[refusal.question_id]
+        field.errors.append(refusal_message(questionnaire, question, refusal, field, language))
+        valid = False
     return posted if valid else None
+
+
+def refusal_message(questionnaire: Questionnaire, question: Question, refusal: Refusal, field: Any,
+                    language: str) -> str:
+    """Say in the owner's words why an answer was refused."""
+    text = lambda value: questionnaire.text(value, language)  # noqa: E731
+    if refusal.rule == EXCLUSIVE:
+        option = next((c.label for c in field.choices if c.value == refusal.detail), refusal.detail)
+        return _("“%(option)s” cannot be ticked together with other answers.", option=option)
+    if refusal.rule == NOT_A_NUMBER:
+        return _("Please enter a number, such as 25 or 2.5.")
+    if refusal.rule == OUT_OF_BOUNDS:
+        return text(question.bounds_message) or _bounds_message(question.min, question.max)
+    return text(question.required_message) or _("Please answer this question.")
 
 
 def _bounds_message(low: float | None, high: float | None) -> str:

@@ -1,32 +1,34 @@
-"""Plotly figures, built as plain figure data, and the one place they become HTML.
+"""Plotly figures, built as plain figure data.
 
 Figures are plain dicts in plotly's JSON schema rather than graph_objects: building and
 validating graph_objects costs milliseconds a page, and the tests validate these dicts with
-plotly itself.
+plotly itself. Every text in a figure goes through `plotly_text`: plotly reads a small HTML-like
+markup in names and labels (links, styles, line breaks), and a firm may be named anything.
 """
 
 from __future__ import annotations
 
-import json
 from typing import Sequence
-
-from markupsafe import Markup
 
 FIRM_COLOUR = "#0b5cad"
 PEER_COLOUR = "#b35900"
 
 
+def plotly_text(text: str) -> str:
+    """Return text that plotly shows as written, with none of it read as markup."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def wrap_label(label: str, width: int = 12) -> str:
-    """Break a long axis label into lines, so a radar fits a phone screen."""
-    lines, line = [], ""
+    """Break a long axis label into lines, so a radar fits a phone screen; the label is escaped."""
+    lines, line = [], []
     for word in label.split():
-        if line and len(line) + 1 + len(word) > width:
+        if line and len(" ".join(line)) + 1 + len(word) > width:
             lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}".strip()
+            line = []
+        line.append(word)
     lines.append(line)
-    return "<br>".join(lines)
+    return "<br>".join(plotly_text(" ".join(words)) for words in lines)
 
 
 def _closed(values: Sequence) -> list:
@@ -38,6 +40,7 @@ def radar_figure(axes: Sequence[str], firm: Sequence[float | None], median: Sequ
                  q1: Sequence[float | None], q3: Sequence[float | None], names: dict[str, str]) -> dict:
     """Return a radar of the firm's theme scores against the peer median and interquartile band."""
     axes = [wrap_label(axis) for axis in axes]
+    names = {key: plotly_text(name) for key, name in names.items()}
     band = q3 and all(v is not None for v in list(q1) + list(q3))
     data = []
     if band:
@@ -68,13 +71,3 @@ def radar_figure(axes: Sequence[str], firm: Sequence[float | None], median: Sequ
         "height": 460,
     }
     return {"data": data, "layout": layout}
-
-
-def figure_html(figure: dict, element_id: str, label: str) -> Markup:
-    """Return the HTML that static/charts.js turns into a chart, with the figure as inert JSON."""
-    # "<" escaped as \u003c: no text in the figure can close the script element.
-    payload = json.dumps(figure, separators=(",", ":"), ensure_ascii=False).replace("<", "\\u003c")
-    return Markup(
-        f'<div class="chart" id="{element_id}" role="img" aria-label="{Markup.escape(label)}"></div>'
-        f'<script type="application/json" data-chart="{element_id}">{payload}</script>'
-    )

@@ -7,14 +7,14 @@ and scoring on its own version after the file changes.
 from __future__ import annotations
 
 import os
+import threading
 from datetime import datetime, timezone
 
 import sqlite_utils
-from flask import Flask, current_app
 
-from .db import connect
-from .questionnaire import Questionnaire, QuestionnaireError, load_folder, load_questionnaire_text
-from .yaml_source import Problem
+from ..core.questionnaire import Questionnaire, QuestionnaireError, load_questionnaire_text
+from ..core.yaml_source import Problem
+from .connection import connect, write
 
 
 class Registry:
@@ -23,6 +23,8 @@ class Registry:
     def __init__(self, current: dict[str, Questionnaire]):
         self.current = current
         self._older: dict[tuple[str, int], Questionnaire] = {}
+        self._published: set[tuple[str, str, int, str]] = set()
+        self._lock = threading.Lock()
 
     def get(self, db: sqlite_utils.Database, questionnaire_id: str, version: int) -> Questionnaire:
         """Return a questionnaire as it was at a version."""
@@ -40,10 +42,16 @@ class Registry:
             self._older[key] = load_questionnaire_text(row[0], f"{questionnaire_id} v{version}")
         return self._older[key]
 
-
-def registry() -> Registry:
-    """Return the app's questionnaire registry."""
-    return current_app.extensions["questionnaires"]
+    def publish(self, db: sqlite_utils.Database, questionnaire: Questionnaire) -> None:
+        """Make sure a version is stored before an assessment uses it, once per worker and database."""
+        key = (db.conn.execute("PRAGMA database_list").fetchone()[2], questionnaire.id, questionnaire.version,
+               questionnaire.digest)
+        if key in self._published:
+            return
+        with write(db):
+            publish(db, questionnaire)
+        with self._lock:
+            self._published.add(key)
 
 
 def publish(db: sqlite_utils.Database, questionnaire: Questionnaire) -> None:
@@ -83,17 +91,15 @@ def publishing_problem(db: sqlite_utils.Database, questionnaire: Questionnaire) 
     return None
 
 
-def init_app(app: Flask) -> None:
-    """Load every questionnaire file; refuse to start if any is broken or clashes with the database."""
-    questionnaires = load_folder(app.config["QUESTIONNAIRES"])
-    path = app.config["DATABASE"]
-    if os.path.exists(path):
-        db = connect(path)
-        try:
-            if db["questionnaire_versions"].exists():
-                problems = [p for q in questionnaires.values() if (p := publishing_problem(db, q))]
-                if problems:
-                    raise QuestionnaireError(problems)
-        finally:
-            db.close()
-    app.extensions["questionnaires"] = Registry(questionnaires)
+def check_database(path: str, questionnaires: dict[str, Questionnaire]) -> None:
+    """Refuse questionnaire files that clash with the versions a database has already used."""
+    if not os.path.exists(path):
+        return
+    db = connect(path)
+    try:
+        if db["questionnaire_versions"].exists():
+            problems = [p for q in questionnaires.values() if (p := publishing_problem(db, q))]
+            if problems:
+                raise QuestionnaireError(problems)
+    finally:
+        db.close()

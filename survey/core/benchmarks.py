@@ -7,7 +7,10 @@ pass it as `own` and it is left out, without copying the sequence.
 from __future__ import annotations
 
 from bisect import bisect_left
-from typing import NamedTuple, Sequence
+from typing import Iterable, Mapping, NamedTuple, Sequence
+
+# Peer groups, from the closest to the widest.
+SECTOR_SIZE, SECTOR, ALL = "sector_size", "sector", "all"
 
 
 class Summary(NamedTuple):
@@ -69,3 +72,41 @@ def choose_group(sizes: Sequence[tuple[str, int]], minimum: int) -> tuple[str, i
         if count >= minimum:
             return name, count
     return sizes[-1]
+
+
+class Comparison(NamedTuple):
+    """A firm against the peer group shown on its results page."""
+
+    group: str  # SECTOR_SIZE, SECTOR or ALL
+    count: int  # peers in the group, the firm itself left out
+    summaries: dict[str, Summary]  # by dimension: overall, pillar and theme ids
+    ranks: dict[str, float | None]  # percentile rank by dimension
+
+
+def compare(
+    dimensions: Mapping[str, float | None],
+    own: Mapping[str, float],
+    groups: Iterable[tuple[str, Mapping[str, Sequence[float]]]],
+    minimum: int,
+) -> Comparison:
+    """Compare a firm's scores with the first group that holds at least `minimum` peers.
+
+    `groups` yields (name, sorted scores by dimension), closest group first; it is consumed only
+    as far as needed, so a lazy caller loads no wider group than it must. `own` holds the firm's
+    scores where they are among the groups' scores: they are left out.
+    """
+    loaded: dict[str, Mapping[str, Sequence[float]]] = {}
+    sizes: list[tuple[str, int]] = []
+    for name, values in groups:
+        loaded[name] = values
+        sizes.append((name, len(values.get("overall", ())) - ("overall" in own)))
+        if sizes[-1][1] >= minimum:
+            break
+    group, count = choose_group(sizes, minimum)
+    values = loaded[group]
+    summaries, ranks = {}, {}
+    for dimension, score in dimensions.items():
+        peers = values.get(dimension, ())
+        summaries[dimension] = summarise(peers, own.get(dimension))
+        ranks[dimension] = None if score is None else percentile_rank(peers, score, own.get(dimension))
+    return Comparison(group, count, summaries, ranks)

@@ -1,4 +1,5 @@
-"""Serve plotly.js from the installed plotly package, compressed and cached for a year.
+"""Static files and charts: plotly.js from the installed plotly package, compressed and cached
+for a year, static URLs that change with their content, and figures placed in pages.
 
 The app never loads anything from the internet: the charts work offline.
 """
@@ -7,12 +8,14 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import json
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
 import plotly
 from flask import Flask, Response, abort, current_app, request, url_for
+from markupsafe import Markup
 
 YEAR = 365 * 24 * 3600
 
@@ -60,27 +63,19 @@ def asset_url(filename: str) -> str:
     return found
 
 
-def security_headers(response: Response) -> Response:
-    """Add the headers every response needs: no framing, no sniffing, no leaking resume links."""
-    headers = response.headers
-    # Resume links carry the token in the URL: never send it to another site as a referrer.
-    headers.setdefault("Referrer-Policy", "same-origin")
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("X-Frame-Options", "DENY")
-    # Scripts only from this site (figures travel as inert JSON); plotly sets inline styles.
-    headers.setdefault(
-        "Content-Security-Policy",
-        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+def figure_html(figure: dict, element_id: str, label: str) -> Markup:
+    """Return the HTML that static/charts.js turns into a chart, with the figure as inert JSON."""
+    # "<" escaped as \u003c: no text in the figure can close the script element.
+    payload = json.dumps(figure, separators=(",", ":"), ensure_ascii=False).replace("<", "\\u003c")
+    return Markup(
+        f'<div class="chart" id="{element_id}" role="img" aria-label="{Markup.escape(label)}"></div>'
+        f'<script type="application/json" data-chart="{element_id}">{payload}</script>'
     )
-    if request.endpoint == "static" and "v" in request.args:
-        headers["Cache-Control"] = f"public, max-age={YEAR}, immutable"
-    return response
 
 
 def init_app(app: Flask) -> None:
-    """Add the plotly.js route, the asset helpers for templates and the security headers."""
-    app.after_request(security_headers)
+    """Add the plotly.js route and the asset helpers for templates."""
     app.add_url_rule("/assets/plotly-<version>.min.js", "plotly_js", serve_plotly)
     app.jinja_env.globals["asset_url"] = asset_url
+    app.jinja_env.globals["figure_html"] = figure_html
     app.jinja_env.globals["plotly_url"] = lambda: url_for("plotly_js", version=plotly.__version__)

@@ -1,24 +1,19 @@
 """Synthetic firms and completed assessments, so a new installation shows benchmarks at once.
 
-Reproducible: the same seed gives the same firms, answers and scores. Sectors, sizes and
+Reproducible: the same seed gives the same firms, answers and scores (never the resume links,
+which the data layer draws as unguessably as any other). Sectors, sizes and
 periods differ the way a programme would expect: larger firms and service sectors are more
 digital, follow-ups score a little higher than baselines.
 """
 
 from __future__ import annotations
 
-import json
 import random
 from typing import Any, Iterator
 
-import sqlite_utils
-
-from .assessments import bump_generation, encode_answer, hash_token, store_scores
-from .db import write
 from .model import NOT_APPLICABLE, Question, Questionnaire
 from .profile import REGIONS, SECTORS
 from .scoring import score_response, visible_answers
-from .versions import publish
 
 # Typical readiness (0-1) per sector for the pillars digital, green, work.
 SECTOR_PROFILE = {
@@ -66,7 +61,7 @@ def draw_answer(question: Question, level: float, rng: random.Random) -> Any:
 
 
 def generate(questionnaire: Questionnaire, count: int, seed: int = 2026) -> Iterator[dict]:
-    """Yield `count` completed assessments, each with its firm, answers and scores."""
+    """Yield `count` completed assessments, each with its firm, period, answers and scores."""
     rng = random.Random(seed)
     sectors = list(SECTORS)
     made = 0
@@ -98,63 +93,4 @@ def generate(questionnaire: Questionnaire, count: int, seed: int = 2026) -> Iter
                 "firm": firm, "firm_number": firm_number, "period": period,
                 "submitted_at": f"{day}T{rng.randint(8, 18):02d}:00:00+00:00",
                 "answers": answers, "scores": score_response(questionnaire, answers),
-                "token": "demo" + "".join(rng.choice("abcdefghijklmnopqrstuvwxyz0123456789") for _ in range(20)),
             }
-
-
-def store_demo(db: sqlite_utils.Database, questionnaire: Questionnaire, count: int, seed: int = 2026,
-               batch: int = 2000) -> list[str]:
-    """Insert demo assessments in batches of write transactions; return their resume tokens."""
-    tokens: list[str] = []
-    pending: list[dict] = []
-    firm_ids: dict[int, int] = {}  # a firm's two assessments may fall in different batches
-
-    def flush() -> None:
-        with write(db):
-            publish(db, questionnaire)
-            for item in pending:
-                firm_id = firm_ids.get(item["firm_number"])
-                if firm_id is None:
-                    firm_id = firm_ids[item["firm_number"]] = db["firms"].insert(item["firm"]).last_pk
-                scores = item["scores"]
-                assessment_id = db["assessments"].insert({
-                    "firm_id": firm_id, "token_hash": hash_token(item["token"]),
-                    "questionnaire_id": questionnaire.id, "questionnaire_version": questionnaire.version,
-                    "status": "submitted", "current_section": 0, "period": item["period"],
-                    "scores_json": json.dumps(scores.to_dict()), "overall": scores.overall, "is_demo": 1,
-                    "created_at": item["submitted_at"], "updated_at": item["submitted_at"],
-                    "submitted_at": item["submitted_at"],
-                }).last_pk
-                db.conn.executemany(
-                    "INSERT INTO answers (assessment_id, question_id, value) VALUES (?, ?, ?)",
-                    [(assessment_id, qid, encode_answer(v)) for qid, v in item["answers"].items()],
-                )
-                row = {"id": assessment_id, "firm_id": firm_id, **item["firm"]}
-                store_scores(db, row, scores, item["period"], is_demo=1)
-        pending.clear()
-
-    for item in generate(questionnaire, count, seed):
-        tokens.append(item["token"])
-        pending.append(item)
-        if len(pending) >= batch:
-            flush()
-    if pending:
-        flush()
-    return tokens
-
-
-def drop_demo(db: sqlite_utils.Database) -> int:
-    """Delete every demo firm with its assessments, answers and scores; return how many firms."""
-    with write(db):
-        count = db.execute("SELECT count(*) FROM firms WHERE is_demo = 1").fetchone()[0]
-        db.execute("DELETE FROM scores WHERE is_demo = 1")
-        db.execute("DELETE FROM answers WHERE assessment_id IN (SELECT id FROM assessments WHERE is_demo = 1)")
-        db.execute("DELETE FROM assessments WHERE is_demo = 1")
-        db.execute("DELETE FROM firms WHERE is_demo = 1")
-        bump_generation(db)
-    return count
-
-
-def has_assessments(db: sqlite_utils.Database) -> bool:
-    """Whether the database holds any assessment at all."""
-    return db.execute("SELECT EXISTS (SELECT 1 FROM assessments)").fetchone()[0] == 1

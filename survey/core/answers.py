@@ -1,0 +1,128 @@
+"""The answer rules: what a posted section means, and whether a response can be submitted.
+
+The web layer reads the raw values of a form (strings, lists of strings, a "does not apply"
+box) and hands them here; this module decides what is stored and what is refused. Refusals are
+returned as `Refusal` values naming the question and the rule, for the caller to put in words.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Mapping, NamedTuple
+
+from .model import NOT_APPLICABLE, Question, Questionnaire, Section
+from .scoring import Scores, hidden_questions, score_response, visible_answers
+
+# Why an answer is refused.
+EXCLUSIVE = "exclusive"  # an exclusive option was ticked with others; `detail` is that option's value
+NOT_A_NUMBER = "not_a_number"
+OUT_OF_BOUNDS = "out_of_bounds"
+REQUIRED = "required"
+
+
+class Refusal(NamedTuple):
+    """One answer that cannot be stored, and why."""
+
+    question_id: str
+    rule: str
+    detail: str | None = None
+
+
+class RawAnswer(NamedTuple):
+    """What a form sent for one question: its value and, for numbers, the "does not apply" box."""
+
+    value: Any  # a string, a list of strings (checklists), or None when nothing was sent
+    not_applicable: bool = False
+
+
+class Submission(NamedTuple):
+    """What submitting a response would lock: its scores, hidden questions and missing answers."""
+
+    scores: Scores
+    hidden: frozenset[str]
+    missing: frozenset[str]
+
+
+def parse_number(raw: str) -> float | None:
+    """Read a number typed with a decimal point or a decimal comma."""
+    cleaned = raw.strip().replace(" ", "")
+    if cleaned.count(",") == 1 and "." not in cleaned:
+        cleaned = cleaned.replace(",", ".")
+    try:
+        value = float(cleaned)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def read_answer(question: Question, raw: RawAnswer) -> tuple[Any, Refusal | None]:
+    """Return the value to store for one question (None: no answer), or why it is refused."""
+    value = raw.value or None
+    if question.type == "checklist" and value:
+        ticked = [value] if isinstance(value, str) else list(value)
+        exclusive = [
+            v for v in ticked if v == NOT_APPLICABLE or (question.option(v) and question.option(v).exclusive)
+        ]
+        refusal = Refusal(question.id, EXCLUSIVE, exclusive[0]) if exclusive and len(ticked) > 1 else None
+        # Stored in the questionnaire's order, whatever order the browser sent.
+        chosen = tuple(o.value for o in question.options if o.value in ticked)
+        if not chosen:
+            return (NOT_APPLICABLE if NOT_APPLICABLE in ticked else None), refusal
+        return chosen, refusal
+    if question.type == "number":
+        if question.allow_not_applicable and raw.not_applicable:
+            return NOT_APPLICABLE, None
+        if value is None:
+            return None, None
+        number = parse_number(str(value))
+        if number is None:
+            return None, Refusal(question.id, NOT_A_NUMBER)
+        low, high = question.min, question.max
+        if (low is not None and number < low) or (high is not None and number > high):
+            return None, Refusal(question.id, OUT_OF_BOUNDS)
+        return (int(number) if number.is_integer() else number), None
+    if question.type == "text" and value is not None:
+        return (str(value).strip() or None), None
+    return value, None
+
+
+def read_section(
+    questionnaire: Questionnaire,
+    section: Section,
+    raw: Mapping[str, RawAnswer],
+    stored: Mapping[str, Any],
+    require: bool = True,
+) -> tuple[dict[str, Any], list[Refusal]]:
+    """Return a section's answers to store (None clears one) and the refusals, if any.
+
+    Answers to questions that the new answers hide are cleared. With require=False (the owner
+    going back a page), required answers may still be missing.
+    """
+    posted: dict[str, Any] = {}
+    refusals: list[Refusal] = []
+    for question in section.questions:
+        if question.type == "note":
+            continue
+        value, refusal = read_answer(question, raw.get(question.id, RawAnswer(None)))
+        posted[question.id] = value
+        if refusal is not None:
+            refusals.append(refusal)
+    refused = {r.question_id for r in refusals}
+    hidden = hidden_questions(questionnaire, {**stored, **posted})
+    for question in section.questions:
+        if question.id in hidden:
+            posted[question.id] = None
+        elif require and question.required and posted.get(question.id) is None and question.id not in refused:
+            refusals.append(Refusal(question.id, REQUIRED))
+    return posted, refusals
+
+
+def prepare_submission(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> Submission:
+    """Score a response and name the required questions, shown, that still have no answer."""
+    effective, hidden = visible_answers(questionnaire, answers)
+    missing = frozenset(
+        q.id
+        for q in questionnaire.questions.values()
+        if q.required and q.id not in hidden and effective.get(q.id) is None
+    )
+    return Submission(score_response(questionnaire, answers), frozenset(hidden), missing)

@@ -1,0 +1,44 @@
+"""Which sections and questions an owner sees, and where each button leads."""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from .model import Questionnaire, Section
+from .scoring import hidden_questions
+
+
+def shown_sections(questionnaire: Questionnaire, hidden: set[str]) -> list[int]:
+    """Return the indexes of the sections that have a question to show."""
+    return [i for i, s in enumerate(questionnaire.sections) if any(q.id not in hidden for q in s.questions)]
+
+
+def shown_questions(section: Section, hidden: set[str]) -> set[str]:
+    """Return the ids of a section's questions to show.
+
+    A question whose condition depends on an answer on the same page is shown even while its
+    condition is false, so that the page works without JavaScript; its answer is cleared on
+    saving if the condition stays false.
+    """
+    same_page = {q.id for q in section.questions}
+    return {
+        q.id
+        for q in section.questions
+        if q.id not in hidden or (q.relevant is not None and q.relevant.names & same_page)
+    }
+
+
+def position(questionnaire: Questionnaire, index: int, hidden: set[str]) -> tuple[int, int]:
+    """Return the section's place among the sections shown, counted from 1, and how many are shown."""
+    shown = shown_sections(questionnaire, hidden)
+    return (shown.index(index) + 1 if index in shown else index + 1), len(shown)
+
+
+def next_section(
+    questionnaire: Questionnaire, index: int, answers: Mapping[str, Any], going_back: bool
+) -> int | None:
+    """Return the index of the section a button leads to, or None past either end."""
+    shown = shown_sections(questionnaire, hidden_questions(questionnaire, answers))
+    if going_back:
+        return max([i for i in shown if i < index], default=None)
+    return min([i for i in shown if i > index], default=None)

@@ -1,0 +1,69 @@
+"""The app's settings with their defaults, and the secret key kept in the instance folder.
+
+Every key here is documented in the README's configuration table (a test checks it). Set them
+in instance/config.py, or as environment variables prefixed with SURVEY_ (SURVEY_BASE_URL=...).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import time
+
+from .core.profile import REGIONS
+
+DEFAULTS = {
+    "SECRET_KEY": None,  # None: made once and kept in instance/secret_key (see secret_key())
+    "DATABASE": None,  # None: instance/survey.sqlite3
+    "DATABASE_TIMEOUT": 10.0,
+    "QUESTIONNAIRES": None,  # None: the questionnaires/ folder beside the package
+    "DEFAULT_QUESTIONNAIRE": "readiness",
+    "REGIONS": REGIONS,
+    "LANGUAGES": ["es", "en"],
+    "BABEL_DEFAULT_LOCALE": "es",
+    "PEER_GROUP_MINIMUM": 5,
+    "SECTION_CACHE_SIZE": 2048,  # rendered question blocks kept per worker; 0 turns it off
+    # The address owners reach the site at, e.g. "https://encuesta.example.org": private links
+    # are built from it rather than from the Host header a client sends.
+    "BASE_URL": None,
+    "TRUSTED_HOSTS": None,  # None: the host of BASE_URL when it is set, else any host
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SECURE": False,
+    "MAX_CONTENT_LENGTH": 256 * 1024,
+    # A slow owner must not lose a page of answers to an expired token: the section view
+    # keeps what was typed and asks to save again; the lifetime only bounds replay.
+    "WTF_CSRF_TIME_LIMIT": 8 * 3600,
+    "COMPRESS_MIMETYPES": ["text/html", "text/css", "application/javascript", "application/json"],
+    "COMPRESS_MIN_SIZE": 500,
+    "COMPRESS_ALGORITHM": ["gzip"],
+    "COMPRESS_ALGORITHM_STREAMING": ["gzip"],  # static files are sent as streams
+    "COMPRESS_LEVEL": 3,  # measured: within 1-8% of level 6's size on our pages, for half the time
+    # Static URLs carry a digest of the file (web.assets.asset_url), so browsers may keep them.
+    "SEND_FILE_MAX_AGE_DEFAULT": 365 * 24 * 3600,
+}
+
+SECRET_KEY_FILE = "secret_key"
+
+
+def secret_key(instance_path: str) -> str:
+    """Return the key kept in the instance folder, making it on first use.
+
+    Several workers may start at once: the first to create the file writes the key, the
+    others read it.
+    """
+    path = os.path.join(instance_path, SECRET_KEY_FILE)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        for _attempt in range(50):
+            with open(path, encoding="ascii") as kept:
+                key = kept.read().strip()
+            if key:
+                return key
+            time.sleep(0.02)  # the worker that created it is still writing
+        raise RuntimeError(f"{path} is empty: delete it, or put a long random string in it")
+    key = secrets.token_hex(32)
+    with os.fdopen(fd, "w", encoding="ascii") as kept:
+        kept.write(key + "\n")
+    return key

@@ -1,0 +1,1 @@
+"""The data layer: the only place that speaks SQL to the database."""

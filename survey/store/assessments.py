@@ -1,0 +1,212 @@
+"""Firms, assessments and answers: every query the owner pages need."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from datetime import datetime, timezone
+from typing import Any
+
+import sqlite_utils
+
+from ..core.answers import Submission, prepare_submission
+from ..core.profile import period_of
+from ..core.questionnaire import Questionnaire
+from ..core.scoring import Scores
+from .connection import write
+from .scores import store_scores
+
+
+class AssessmentLocked(Exception):
+    """The assessment was submitted: its answers can no longer change."""
+
+
+def now() -> str:
+    """Return the current UTC time as an ISO timestamp."""
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def hash_token(token: str) -> str:
+    """Return the stored form of a resume token: a leaked database reveals no working link."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def new_token() -> str:
+    """Return an unguessable resume token (144 random bits)."""
+    return secrets.token_urlsafe(18)
+
+
+def encode_answer(value: Any) -> str:
+    """Return an answer as stored: JSON, with a checklist's tuple as a list."""
+    return json.dumps(list(value) if isinstance(value, tuple) else value, ensure_ascii=False)
+
+
+def decode_answer(text: str) -> Any:
+    """Return a stored answer, with a checklist as a tuple."""
+    value = json.loads(text)
+    return tuple(value) if isinstance(value, list) else value
+
+
+def insert_firm(db: sqlite_utils.Database, profile: dict, created_at: str, is_demo: int = 0) -> int:
+    """Store a firm's profile; return its id."""
+    columns = ("name", "sector", "size", "region", "year_founded")
+    row = {name: profile.get(name) for name in columns}
+    return db["firms"].insert({**row, "is_demo": is_demo, "created_at": created_at}).last_pk
+
+
+def insert_assessment(
+    db: sqlite_utils.Database, firm_id: int, token: str, questionnaire: Questionnaire, created_at: str, **fields: Any
+) -> int:
+    """Store a new assessment of a firm (a draft unless `fields` say otherwise); return its id."""
+    row = {
+        "firm_id": firm_id,
+        "token_hash": hash_token(token),
+        "questionnaire_id": questionnaire.id,
+        "questionnaire_version": questionnaire.version,
+        "status": "draft",
+        "current_section": 0,
+        "created_at": created_at,
+        "updated_at": created_at,
+        **fields,
+    }
+    return db["assessments"].insert(row).last_pk
+
+
+def insert_answers(db: sqlite_utils.Database, assessment_id: int, answers: dict[str, Any]) -> None:
+    """Store the answers of a new assessment."""
+    db.conn.executemany(
+        "INSERT INTO answers (assessment_id, question_id, value) VALUES (?, ?, ?)",
+        [(assessment_id, qid, encode_answer(value)) for qid, value in answers.items()],
+    )
+
+
+def start_assessment(
+    db: sqlite_utils.Database,
+    questionnaire: Questionnaire,
+    profile: dict,
+    firm_id: int | None = None,
+    previous: dict | None = None,
+) -> str:
+    """Create a firm (unless given) and a draft assessment; return its resume token.
+
+    The questionnaire's version must have been published (versions.publish) beforehand.
+    """
+    token = new_token()
+    stamp = now()
+    with write(db):
+        if firm_id is None:
+            firm_id = insert_firm(db, profile, stamp)
+        assessment_id = insert_assessment(
+            db, firm_id, token, questionnaire, stamp, previous_id=previous and previous["id"]
+        )
+        if previous is not None:
+            # A follow-up starts from the previous answers that still fit: the owner updates what changed.
+            db.execute(
+                "INSERT INTO answers (assessment_id, question_id, value) SELECT ?, question_id, value "
+                "FROM answers WHERE assessment_id = ?",
+                [assessment_id, previous["id"]],
+            )
+            db.execute(
+                f"DELETE FROM answers WHERE assessment_id = ? AND question_id NOT IN "
+                f"({', '.join('?' * len(questionnaire.questions))})",
+                [assessment_id, *questionnaire.questions],
+            )
+    return token
+
+
+_WITH_FIRM = (
+    "SELECT a.*, f.name AS firm_name, f.sector, f.size, f.region, f.year_founded "
+    "FROM assessments a JOIN firms f ON f.id = a.firm_id "
+)
+
+
+def _one(db: sqlite_utils.Database, sql: str, params: list) -> dict | None:
+    cursor = db.execute(sql, params)
+    row = cursor.fetchone()
+    return None if row is None else dict(zip([c[0] for c in cursor.description], row))
+
+
+def find_assessment(db: sqlite_utils.Database, token: str) -> dict | None:
+    """Return the assessment a resume token opens, with its firm, or None."""
+    return _one(db, _WITH_FIRM + "WHERE a.token_hash = ?", [hash_token(token)])
+
+
+def get_assessment(db: sqlite_utils.Database, assessment_id: int) -> dict | None:
+    """Return an assessment with its firm, by id, or None."""
+    return _one(db, _WITH_FIRM + "WHERE a.id = ?", [assessment_id])
+
+
+def stored_scores(assessment: dict) -> Scores:
+    """Return the scores a submitted assessment was locked with."""
+    return Scores.from_dict(json.loads(assessment["scores_json"]))
+
+
+def load_answers(db: sqlite_utils.Database, assessment_id: int) -> dict[str, Any]:
+    """Return every stored answer of an assessment, by question id."""
+    rows = db.execute("SELECT question_id, value FROM answers WHERE assessment_id = ?", [assessment_id])
+    return {qid: decode_answer(value) for qid, value in rows}
+
+
+def save_answers(
+    db: sqlite_utils.Database, assessment_id: int, answers: dict[str, Any], current_section: int
+) -> None:
+    """Store a page of answers (None clears one) and where the owner is; refuse a locked assessment."""
+    with write(db):
+        changed = db.execute(
+            "UPDATE assessments SET current_section = ?, updated_at = ? WHERE id = ? AND status = 'draft'",
+            [current_section, now(), assessment_id],
+        ).rowcount
+        if not changed:
+            raise AssessmentLocked()
+        for qid, value in answers.items():
+            if value is None:
+                db.execute("DELETE FROM answers WHERE assessment_id = ? AND question_id = ?", [assessment_id, qid])
+            else:
+                db.execute(
+                    "INSERT INTO answers (assessment_id, question_id, value) VALUES (?, ?, ?) "
+                    "ON CONFLICT (assessment_id, question_id) DO UPDATE SET value = excluded.value",
+                    [assessment_id, qid, encode_answer(value)],
+                )
+
+
+def submit_assessment(db: sqlite_utils.Database, assessment_id: int, questionnaire: Questionnaire) -> Submission:
+    """Score the stored answers and lock them with their scores, unless required answers are missing.
+
+    Reading, scoring and locking happen in one write transaction: a page of answers saved at
+    the same moment lands either before (and is scored) or after (and is refused as locked).
+    Returns what was scored; nothing changes when `missing` is not empty.
+    """
+    stamp = now()
+    with write(db):
+        assessment = get_assessment(db, assessment_id)
+        if assessment is None or assessment["status"] != "draft":
+            raise AssessmentLocked()
+        submission = prepare_submission(questionnaire, load_answers(db, assessment_id))
+        if submission.missing:
+            return submission
+        scores = submission.scores
+        db.execute(
+            "UPDATE assessments SET status = 'submitted', submitted_at = ?, updated_at = ?, period = ?, "
+            "scores_json = ?, overall = ? WHERE id = ?",
+            [stamp, stamp, period_of(stamp), json.dumps(scores.to_dict()), scores.overall, assessment_id],
+        )
+        if submission.hidden:
+            # Answers a condition hides count nowhere: they are cleared for good on submission.
+            db.execute(
+                f"DELETE FROM answers WHERE assessment_id = ? AND question_id IN "
+                f"({', '.join('?' * len(submission.hidden))})",
+                [assessment_id, *sorted(submission.hidden)],
+            )
+        store_scores(db, assessment, scores, period_of(stamp))
+    return submission
+
+
+def firm_history(db: sqlite_utils.Database, firm_id: int) -> list[dict]:
+    """Return a firm's submitted assessments, oldest first, with their overall scores."""
+    rows = db.execute(
+        "SELECT id, submitted_at, overall, questionnaire_version FROM assessments "
+        "WHERE firm_id = ? AND status = 'submitted' ORDER BY submitted_at, id",
+        [firm_id],
+    )
+    return [dict(zip(("id", "submitted_at", "overall", "questionnaire_version"), row)) for row in rows]

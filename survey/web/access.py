@@ -1,0 +1,80 @@
+"""The one way a view opens a firm's assessment: from the token in its URL, in the state it needs."""
+
+from __future__ import annotations
+
+from functools import wraps
+from typing import Callable, NamedTuple
+
+from flask import abort, current_app, flash, g, redirect, request, url_for
+
+from ..core.model import Questionnaire
+from ..store.assessments import find_assessment
+from .database import get_db, registry
+from .language import gettext as _
+
+DRAFT, SUBMITTED = "draft", "submitted"
+
+
+class Opened(NamedTuple):
+    """An assessment opened by its private link, with the questionnaire version it is answered on."""
+
+    token: str
+    assessment: dict
+    questionnaire: Questionnaire
+
+
+def find_opened(token: str) -> Opened | None:
+    """Return what a token opens, or None; remember it for the templates."""
+    assessment = find_assessment(get_db(), token)
+    if assessment is None:
+        return None
+    questionnaire = registry().get(get_db(), assessment["questionnaire_id"], assessment["questionnaire_version"])
+    g.token, g.questionnaire = token, questionnaire
+    return Opened(token, assessment, questionnaire)
+
+
+def wrong_state(opened: Opened, status: str):
+    """Send the owner where an assessment in its state belongs."""
+    if status == DRAFT:
+        flash(_("This assessment has been submitted and can no longer be changed."))
+        return redirect(url_for("owner.results", token=opened.token))
+    return redirect(url_for("owner.resume", token=opened.token))
+
+
+def opens_assessment(status: str | None = None, refuse: bool = False) -> Callable:
+    """Make a view take the assessment of its URL's token, answering 404 for an unknown token.
+
+    With `status`, an assessment in the other state is sent where it belongs (a submitted one
+    to its results, a draft to where its owner resumes), or refused with 400 if `refuse`.
+    """
+
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(token: str, **values):
+            opened = find_opened(token)
+            if opened is None:
+                abort(404)
+            if status is not None and opened.assessment["status"] != status:
+                if refuse:
+                    abort(400)
+                return wrong_state(opened, status)
+            return view(opened, **values)
+
+        return wrapper
+
+    return decorate
+
+
+def absolute(path: str) -> str:
+    """Return the full address of a path on this site, as owners copy and share it.
+
+    Built from BASE_URL when it is set, not from the Host header a client chose: a forged
+    header must not put another site's address on the page an owner copies.
+    """
+    base = current_app.config["BASE_URL"]
+    return (base.rstrip("/") if base else request.host_url.rstrip("/")) + path
+
+
+def private_link(token: str) -> str:
+    """Return the full address of an assessment's private link."""
+    return absolute(url_for("owner.resume", token=token))

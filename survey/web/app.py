@@ -1,0 +1,62 @@
+"""The Flask application: settings, extensions, questionnaires and blueprints put together."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from flask import Flask
+
+from ..core.questionnaire import load_folder
+from ..reports.labels import SOURCE_LANGUAGE, catalog
+from ..settings import DEFAULTS, secret_key
+from ..store.versions import Registry, check_database
+
+PACKAGE = Path(__file__).resolve().parent.parent
+
+
+def build_app(test_config: dict | None = None, instance_path: str | None = None) -> Flask:
+    """Build the app; see survey.create_app."""
+    app = Flask(
+        "survey", root_path=str(PACKAGE), instance_path=instance_path, instance_relative_config=True
+    )
+    app.config.from_mapping(DEFAULTS)
+    app.config.update(
+        DATABASE=os.path.join(app.instance_path, "survey.sqlite3"),
+        QUESTIONNAIRES=str(PACKAGE.parent / "questionnaires"),
+    )
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.from_prefixed_env("SURVEY")
+    else:
+        app.config.from_mapping(test_config)
+    os.makedirs(app.instance_path, exist_ok=True)
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = secret_key(app.instance_path)
+    if app.config["TRUSTED_HOSTS"] is None and app.config["BASE_URL"]:
+        app.config["TRUSTED_HOSTS"] = [urlsplit(app.config["BASE_URL"]).hostname]
+    for language in app.config["LANGUAGES"]:
+        if language != SOURCE_LANGUAGE:
+            catalog(language)  # a missing catalog stops the start, naming the command that makes it
+
+    from . import assets, database, errors, headers, language, owner
+    from .extensions import compress, csrf
+
+    questionnaires = load_folder(app.config["QUESTIONNAIRES"])
+    check_database(app.config["DATABASE"], questionnaires)
+    app.extensions["questionnaires"] = Registry(questionnaires)
+
+    database.init_app(app)
+    csrf.init_app(app)
+    compress.init_app(app)
+    language.init_app(app)
+    assets.init_app(app)
+    headers.init_app(app)
+    errors.init_app(app)
+    app.register_blueprint(owner.bp)
+
+    from .. import cli
+
+    cli.init_app(app)
+    return app

@@ -1,0 +1,120 @@
+"""A page of questions: its form, progress, navigation, and the markup cached per worker."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, render_template, url_for
+from markupsafe import Markup
+
+from ..core.model import Questionnaire, Section
+from ..core.navigation import position, shown_questions
+from ..core.scoring import hidden_questions, visible_answers
+from .access import Opened, absolute
+from .forms import na_field_name, section_form
+from .language import language as ui_language
+
+_questions_cache: dict[tuple, Markup] = {}
+
+
+def language_for(questionnaire: Questionnaire) -> str:
+    """Return the request's language if the questionnaire offers it, else its default."""
+    chosen = ui_language()
+    return chosen if chosen in questionnaire.languages else questionnaire.default_language
+
+
+def render_section(opened: Opened, index: int, form: Any, answers: dict) -> str:
+    """Render a section page with its form, progress and navigation.
+
+    Without a form (a GET), the form is built from the stored answers when needed.
+    """
+    questionnaire = opened.questionnaire
+    hidden = hidden_questions(questionnaire, answers)
+    place, total = position(questionnaire, index, hidden)
+    language = language_for(questionnaire)
+    current = questionnaire.sections[index]
+    home = url_for("owner.resume", token=opened.token)  # one URL built; the page's others derive from it
+    return render_template(
+        "owner/section.html",
+        assessment=opened.assessment,
+        questionnaire=questionnaire,
+        section=current,
+        number=index + 1,
+        position=place,
+        total=total,
+        form=form,
+        language=language,
+        questions_html=questions_html(questionnaire, current, language, form, answers, hidden),
+        conditions=page_conditions(questionnaire, current, answers),
+        action=f"{home}/section/{index + 1}",
+        resume_url=absolute(home),
+    )
+
+
+def questions_html(
+    questionnaire: Questionnaire, current: Section, language: str, form: Any, answers: dict, hidden: set[str]
+) -> Markup:
+    """Render a section's questions, reusing the markup of the same section with the same answers.
+
+    Shown from the stored answers (no form given: a GET), the questions of a section are the
+    same HTML for every owner whose answers to it are the same, and most views are of sections
+    not answered yet. A form shown again with what was posted is always rendered afresh.
+    """
+    shown_ids = shown_questions(current, hidden)
+    key = None
+    size = current_app.config["SECTION_CACHE_SIZE"]
+    if size and form is None:
+        given = tuple(sorted((q.id, answers.get(q.id)) for q in current.questions if answers.get(q.id) is not None))
+        key = (
+            questionnaire.id,
+            questionnaire.version,
+            questionnaire.digest,
+            current.id,
+            language,
+            ui_language(),
+            frozenset(shown_ids),
+            given,
+        )
+        found = _questions_cache.get(key)
+        if found is not None:
+            return found
+    if form is None:
+        form = section_form(questionnaire, current, language, answers=answers)
+    html = Markup(
+        render_template(
+            "owner/_questions.html",
+            questionnaire=questionnaire,
+            section=current,
+            form=form,
+            language=language,
+            shown_ids=shown_ids,
+            na_name=na_field_name,
+            translate=lambda value: questionnaire.text(value, language),
+        )
+    )
+    if key is not None:
+        if len(_questions_cache) >= size:
+            _questions_cache.pop(next(iter(_questions_cache)))  # the oldest entry
+        _questions_cache[key] = html
+    return html
+
+
+def page_conditions(questionnaire: Questionnaire, section: Section, answers: dict[str, Any]) -> dict | None:
+    """Return what static/conditions.js needs to show and hide questions as the owner answers."""
+    on_page = {q.id: q.type for q in section.questions}
+    order = [
+        q
+        for q in questionnaire.evaluation_order
+        if q.id in on_page and q.relevant is not None and q.relevant.names & on_page.keys()
+    ]
+    if not order:
+        return None
+    names = sorted(set().union(*(q.relevant.names for q in order)) | {q.id for q in order})
+    effective = visible_answers(questionnaire, answers)[0]
+    stored = {name: effective.get(name) for name in names if name not in on_page}
+    return {
+        "order": [[q.id, q.relevant.tree] for q in order],
+        "names": names,
+        "types": on_page,
+        "stored": {k: list(v) if isinstance(v, tuple) else v for k, v in stored.items()},
+    }
