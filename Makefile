@@ -12,7 +12,9 @@ run: install $(CATALOGS)  ## Install, create the database with demo data, serve 
 	$(FLASK) seed-demo --if-empty
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-test: install $(CATALOGS) browser  ## Install and run every test
+test: install $(CATALOGS) browser  ## Install, check the house style and run every test
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
 	$(BIN)/pytest
 
 install: $(VENV)/.installed
@@ -32,7 +34,7 @@ browser:
 	  else echo "Chromium is missing: sudo apt-get install -y chromium"; fi; }
 
 messages: install  ## Extract the strings to translate and update the catalogs
-	$(BIN)/pybabel extract -F babel.cfg -k _l -o survey/translations/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k say -o survey/translations/messages.pot --no-location --sort-output .
 	$(BIN)/pybabel update -i survey/translations/messages.pot -d survey/translations --ignore-obsolete --no-wrap
 
 check: install  ## Check every questionnaire file

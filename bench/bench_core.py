@@ -13,8 +13,9 @@ import random
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script from anywhere, without installing the app
@@ -40,8 +41,8 @@ def source() -> tuple[str, Callable[[], Questionnaire]]:
         return str(READINESS.relative_to(ROOT)), lambda: load_questionnaire(READINESS)
     readme = README.read_text(encoding="utf-8")
     text = readme.split("```yaml\n", 1)[1].split("```", 1)[0]
-    return "the README example (questionnaires/readiness.yaml does not exist yet)", lambda: (
-        load_questionnaire_text(text, "README.md")
+    return "the README example (questionnaires/readiness.yaml does not exist yet)", lambda: load_questionnaire_text(
+        text, "README.md"
     )
 
 
@@ -124,13 +125,17 @@ def main() -> None:
     print(f"python {sys.version.split()[0]}")
 
     load_ms = load_time_ms(load)
-    print(f"load and validate: {load_ms:.1f} ms median of {LOAD_RUNS} "
-          f"(target < {LOAD_TARGET_MS} ms: {verdict(load_ms < LOAD_TARGET_MS)})")
+    print(
+        f"load and validate: {load_ms:.1f} ms median of {LOAD_RUNS} "
+        f"(target < {LOAD_TARGET_MS} ms: {verdict(load_ms < LOAD_TARGET_MS)})"
+    )
 
     sets = answer_sets(questionnaire, ANSWER_SETS, SEED)
     scored = rate(lambda answers: score_response(questionnaire, answers), sets)
-    print(f"score_response: {scored:,.0f} responses/s over {ANSWER_SETS:,} answer sets "
-          f"(target >= {SCORE_TARGET:,}/s: {verdict(scored >= SCORE_TARGET)})")
+    print(
+        f"score_response: {scored:,.0f} responses/s over {ANSWER_SETS:,} answer sets "
+        f"(target >= {SCORE_TARGET:,}/s: {verdict(scored >= SCORE_TARGET)})"
+    )
 
     def score_and_plan(answers: dict[str, Any]) -> None:
         action_plan(questionnaire, answers, score_response(questionnaire, answers))

@@ -61,12 +61,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script from anywhere, without installing the app
 
 from survey import create_app  # noqa: E402
-from survey.store.assessments import start_assessment  # noqa: E402
-from survey.store.schema import migrate  # noqa: E402
-from survey.web.database import get_db  # noqa: E402
-from survey.store.demo import store_demo  # noqa: E402
 from survey.core.model import Question, Questionnaire  # noqa: E402
 from survey.core.questionnaire import load_questionnaire  # noqa: E402
+from survey.store.assessments import start_assessment  # noqa: E402
+from survey.store.demo import store_demo  # noqa: E402
+from survey.store.schema import migrate  # noqa: E402
+from survey.web.database import get_db  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 DEFAULT_QUESTIONNAIRE = ROOT / "questionnaires" / "readiness.yaml"
@@ -90,8 +90,12 @@ def cache_stem(questionnaire: Questionnaire) -> str:
 
 
 def app_config(db_path: Path, questionnaire_path: Path, questionnaire: Questionnaire) -> dict:
-    return {"DATABASE": str(db_path), "QUESTIONNAIRES": str(questionnaire_path.parent),
-            "DEFAULT_QUESTIONNAIRE": questionnaire.id, "SECRET_KEY": "bench-build"}
+    return {
+        "DATABASE": str(db_path),
+        "QUESTIONNAIRES": str(questionnaire_path.parent),
+        "DEFAULT_QUESTIONNAIRE": questionnaire.id,
+        "SECRET_KEY": "bench-build",
+    }
 
 
 def demo_count(db_path: Path) -> int:
@@ -100,15 +104,17 @@ def demo_count(db_path: Path) -> int:
         conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
         try:
             return conn.execute(
-                "SELECT count(*) FROM assessments WHERE is_demo = 1 AND status = 'submitted'").fetchone()[0]
+                "SELECT count(*) FROM assessments WHERE is_demo = 1 AND status = 'submitted'"
+            ).fetchone()[0]
         finally:
             conn.close()
     except sqlite3.Error:
         return 0
 
 
-def build_database(questionnaire_path: Path, questionnaire: Questionnaire, count: int,
-                   rebuild: bool) -> tuple[Path, list[str]]:
+def build_database(
+    questionnaire_path: Path, questionnaire: Questionnaire, count: int, rebuild: bool
+) -> tuple[Path, list[str]]:
     """Return the bench database and its demo tokens, building them unless a cached one fits."""
     OUT.mkdir(parents=True, exist_ok=True)
     stem = cache_stem(questionnaire)
@@ -117,8 +123,10 @@ def build_database(questionnaire_path: Path, questionnaire: Questionnaire, count
         tokens = tokens_path.read_text().split()
         held = demo_count(db_path)
         if held >= count and len(tokens) == held:
-            print(f"database: reusing {db_path.relative_to(ROOT)} ({held:,} demo assessments, "
-                  f"{db_path.stat().st_size / 1e6:,.0f} MB)")
+            print(
+                f"database: reusing {db_path.relative_to(ROOT)} ({held:,} demo assessments, "
+                f"{db_path.stat().st_size / 1e6:,.0f} MB)"
+            )
             return db_path, tokens
         print(f"database: cached one holds {held:,} demo assessments, {count:,} wanted: rebuilding")
     # Build under a temporary name: an interrupted build is never mistaken for a complete one.
@@ -140,8 +148,10 @@ def build_database(questionnaire_path: Path, questionnaire: Questionnaire, count
     for suffix in ("-wal", "-shm"):
         Path(f"{building}{suffix}").unlink(missing_ok=True)
     tokens_path.write_text("\n".join(tokens) + "\n")
-    print(f"database: built {len(tokens):,} demo assessments in {elapsed:,.1f} s "
-          f"({len(tokens) / elapsed:,.0f}/s), {db_path.stat().st_size / 1e6:,.0f} MB")
+    print(
+        f"database: built {len(tokens):,} demo assessments in {elapsed:,.1f} s "
+        f"({len(tokens) / elapsed:,.0f}/s), {db_path.stat().st_size / 1e6:,.0f} MB"
+    )
     return db_path, tokens
 
 
@@ -152,10 +162,20 @@ def add_drafts(db_path: Path, questionnaire_path: Path, questionnaire: Questionn
     started = time.perf_counter()
     with app.app_context():
         db = get_db()
-        tokens = [start_assessment(db, questionnaire, {
-            "name": f"Bench draft {i}", "sector": sectors[i % len(sectors)], "size": "micro",
-            "region": app.config["REGIONS"][i % len(app.config["REGIONS"])], "year_founded": 2010,
-        }) for i in range(count)]
+        tokens = [
+            start_assessment(
+                db,
+                questionnaire,
+                {
+                    "name": f"Bench draft {i}",
+                    "sector": sectors[i % len(sectors)],
+                    "size": "micro",
+                    "region": app.config["REGIONS"][i % len(app.config["REGIONS"])],
+                    "year_founded": 2010,
+                },
+            )
+            for i in range(count)
+        ]
     print(f"drafts: started {count} draft assessments in {time.perf_counter() - started:.2f} s")
     return tokens
 
@@ -232,8 +252,10 @@ def request(port: int, method: str, path: str, headers: dict | None = None, body
 def expect(reply: Reply, status: int, what: str) -> Reply:
     if reply.status != status:
         errors = re.findall(r'class="[^"]*error[^"]*"[^>]*>([^<]{0,200})', reply.text)
-        raise SystemExit(f"{what}: expected {status}, got {reply.status}"
-                         f"{' - errors: ' + '; '.join(errors[:5]) if errors else ''}\n{reply.text[:600]}")
+        raise SystemExit(
+            f"{what}: expected {status}, got {reply.status}"
+            f"{' - errors: ' + '; '.join(errors[:5]) if errors else ''}\n{reply.text[:600]}"
+        )
     return reply
 
 
@@ -265,33 +287,57 @@ def write_bench_module() -> str:
     return "bench_wsgi:app"
 
 
-def start_gunicorn(db_path: Path, questionnaire_path: Path, questionnaire: Questionnaire,
-                   port: int, extra_env: dict | None = None) -> subprocess.Popen:
+def start_gunicorn(
+    db_path: Path, questionnaire_path: Path, questionnaire: Questionnaire, port: int, extra_env: dict | None = None
+) -> subprocess.Popen:
     """Start gunicorn and wait until the bare view answers."""
     spec = write_bench_module()
-    env = {**os.environ, **(extra_env or {}),
-           "SURVEY_DATABASE": str(db_path),
-           "SURVEY_SECRET_KEY": "bench-" + secrets.token_hex(16),
-           "PYTHONPATH": os.pathsep.join([str(OUT), str(ROOT)]),
-           "PYTHONDONTWRITEBYTECODE": "1"}
+    env = {
+        **os.environ,
+        **(extra_env or {}),
+        "SURVEY_DATABASE": str(db_path),
+        "SURVEY_SECRET_KEY": "bench-" + secrets.token_hex(16),
+        "PYTHONPATH": os.pathsep.join([str(OUT), str(ROOT)]),
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
     if questionnaire_path.parent != DEFAULT_QUESTIONNAIRE.parent:
         env["SURVEY_QUESTIONNAIRES"] = str(questionnaire_path.parent)
         env["SURVEY_DEFAULT_QUESTIONNAIRE"] = questionnaire.id
-    log = open(OUT / "gunicorn.log", "w")
+    log = open(OUT / "gunicorn.log", "w")  # noqa: SIM115 (gunicorn writes to it until stopped)
     process = subprocess.Popen(
-        [str(GUNICORN), "--workers", str(WORKERS), "--worker-class", "sync", "--bind", f"{HOST}:{port}",
-         "--chdir", str(OUT), "--log-level", "warning", "--timeout", "60", spec],
-        env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        [
+            str(GUNICORN),
+            "--workers",
+            str(WORKERS),
+            "--worker-class",
+            "sync",
+            "--bind",
+            f"{HOST}:{port}",
+            "--chdir",
+            str(OUT),
+            "--log-level",
+            "warning",
+            "--timeout",
+            "60",
+            spec,
+        ],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     deadline = time.monotonic() + STARTUP_SECONDS
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise SystemExit(f"gunicorn exited with {process.returncode}:\n"
-                             f"{(OUT / 'gunicorn.log').read_text()[-3000:]}")
+            raise SystemExit(
+                f"gunicorn exited with {process.returncode}:\n{(OUT / 'gunicorn.log').read_text()[-3000:]}"
+            )
         try:
             if request(port, "GET", "/bench/bare").status == 200:
-                print(f"gunicorn: {WORKERS} sync workers on {HOST}:{port} serving {spec} "
-                      f"(wsgi:app + /bench/bare), pid {process.pid}")
+                print(
+                    f"gunicorn: {WORKERS} sync workers on {HOST}:{port} serving {spec} "
+                    f"(wsgi:app + /bench/bare), pid {process.pid}"
+                )
                 return process
         except OSError:
             pass
@@ -315,8 +361,9 @@ def stop_gunicorn(process: subprocess.Popen | None) -> None:
 # ---------------------------------------------------------------- wrk
 
 
-def lua_paths_script(name: str, paths: list[str], method: str = "GET", body: str | None = None,
-                     headers: dict | None = None) -> Path:
+def lua_paths_script(
+    name: str, paths: list[str], method: str = "GET", body: str | None = None, headers: dict | None = None
+) -> Path:
     """Write a wrk script that sends each request to a random path of the list."""
     paths_file = OUT / f"{name}.paths"
     paths_file.write_text("\n".join(paths) + "\n")
@@ -346,6 +393,7 @@ UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0, "m": 60000.0}
 
 def parse_wrk(output: str) -> dict:
     """Read requests/s, p99 latency, request count and errors from wrk's report."""
+
     def number(pattern: str, default: float = 0.0) -> float:
         match = re.search(pattern, output)
         return float(match.group(1)) if match else default
@@ -362,8 +410,7 @@ def parse_wrk(output: str) -> dict:
 
 
 def run_wrk(port: int, script: Path | None, path: str, seconds: float, threads: int, connections: int) -> dict:
-    command = [WRK, f"-t{threads}", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--latency",
-               "--timeout", "5s"]
+    command = [WRK, f"-t{threads}", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--latency", "--timeout", "5s"]
     if script is not None:
         command += ["-s", str(script)]
     command.append(f"http://{HOST}:{port}{path}")
@@ -421,10 +468,12 @@ def page_weight(port: int, path: str) -> None:
         rows.append(("asset", asset, expect(request(port, "GET", asset, gz), 200, f"GET {asset}")))
     cold = 0
     print("  cold cache (first visit):")
-    for kind, where, reply in rows:
+    for _kind, where, reply in rows:
         cold += len(reply.body)
-        print(f"    {len(reply.body):>10,} B  {reply.headers.get('Content-Encoding') or 'identity':8}  "
-              f"{where[:70]}  [{reply.headers.get('Cache-Control') or 'no Cache-Control'}]")
+        print(
+            f"    {len(reply.body):>10,} B  {reply.headers.get('Content-Encoding') or 'identity':8}  "
+            f"{where[:70]}  [{reply.headers.get('Cache-Control') or 'no Cache-Control'}]"
+        )
     print(f"    {cold:>10,} B  total ({cold / 1024:,.1f} KiB)")
     warm = 0
     print("  warm cache (a later visit):")
@@ -472,9 +521,11 @@ def main() -> None:
     questionnaire = load_questionnaire(questionnaire_path)
     cores = os.cpu_count()
     usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else cores
-    print(f"questionnaire: {questionnaire.id} v{questionnaire.version}, {len(questionnaire.sections)} sections, "
-          f"{len(questionnaire.questions)} questions; python {sys.version.split()[0]}, "
-          f"sqlite {sqlite3.sqlite_version}")
+    print(
+        f"questionnaire: {questionnaire.id} v{questionnaire.version}, {len(questionnaire.sections)} sections, "
+        f"{len(questionnaire.questions)} questions; python {sys.version.split()[0]}, "
+        f"sqlite {sqlite3.sqlite_version}"
+    )
 
     db_path, demo_tokens = build_database(questionnaire_path, questionnaire, args.assessments, args.rebuild)
     drafts = add_drafts(db_path, questionnaire_path, questionnaire, args.drafts)
@@ -489,23 +540,29 @@ def main() -> None:
         # The same section GET with the cache of rendered questions turned off: what a view of a
         # section costs when no owner has seen it with the same answers yet.
         stop_gunicorn(process)
-        process = start_gunicorn(db_path, questionnaire_path, questionnaire, port,
-                                 {"SURVEY_SECTION_CACHE_SIZE": "0"})
+        process = start_gunicorn(db_path, questionnaire_path, questionnaire, port, {"SURVEY_SECTION_CACHE_SIZE": "0"})
         section_paths = [f"/a/{token}/section/1" for token in drafts]
         script = lua_paths_script("section_get_uncached", section_paths)
         if args.warmup:
             run_wrk(port, script, section_paths[0], args.warmup, args.threads, args.connections)
-        results.append(("section GET, no cache",
-                        run_wrk(port, script, section_paths[0], args.duration, args.threads, args.connections)))
+        results.append(
+            (
+                "section GET, no cache",
+                run_wrk(port, script, section_paths[0], args.duration, args.threads, args.connections),
+            )
+        )
         print_table(results, args)
     finally:
         stop_gunicorn(process)
-        print(f"machine: {cores} cores ({usable} usable by this process); wrk -t{args.threads} "
-              f"-c{args.connections} and gunicorn share them")
+        print(
+            f"machine: {cores} cores ({usable} usable by this process); wrk -t{args.threads} "
+            f"-c{args.connections} and gunicorn share them"
+        )
 
 
-def measure(port: int, questionnaire: Questionnaire, demo_tokens: list[str], drafts: list[str],
-            args: argparse.Namespace) -> list[tuple[str, dict]]:
+def measure(
+    port: int, questionnaire: Questionnaire, demo_tokens: list[str], drafts: list[str], args: argparse.Namespace
+) -> list[tuple[str, dict]]:
     """Check each endpoint, then time it with wrk; return (name, wrk figures) in order."""
     section_paths = [f"/a/{token}/section/1" for token in drafts]
     results_paths = [f"/a/{token}/results" for token in demo_tokens]
@@ -538,8 +595,7 @@ def measure(port: int, questionnaire: Questionnaire, demo_tokens: list[str], dra
     plans = [
         ("bare view", None, "/bench/bare"),
         ("section GET", lua_paths_script("section_get", section_paths, headers=browser), section_paths[0]),
-        ("section POST", lua_paths_script("section_post", section_paths, "POST", body, post_headers),
-         section_paths[0]),
+        ("section POST", lua_paths_script("section_post", section_paths, "POST", body, post_headers), section_paths[0]),
         ("results", lua_paths_script("results_get", results_paths, headers=browser), results_paths[0]),
     ]
     measured = []
@@ -547,17 +603,24 @@ def measure(port: int, questionnaire: Questionnaire, demo_tokens: list[str], dra
         if args.warmup:
             run_wrk(port, script, path, args.warmup, args.threads, args.connections)
         result = run_wrk(port, script, path, args.duration, args.threads, args.connections)
-        print(f"wrk {name}: {result['rps']:,.0f} req/s over {result['requests']:,} requests, "
-              f"non-2xx/3xx {result['bad_status']}, socket errors: {result['socket_errors']}")
+        print(
+            f"wrk {name}: {result['rps']:,.0f} req/s over {result['requests']:,} requests, "
+            f"non-2xx/3xx {result['bad_status']}, socket errors: {result['socket_errors']}"
+        )
         measured.append((name, result))
     return measured
 
 
 def print_table(measured: list[tuple[str, dict]], args: argparse.Namespace) -> None:
     bare = measured[0][1]["rps"] or 1.0
-    print(f"\nThroughput: gunicorn {WORKERS} sync workers, wrk -t{args.threads} -c{args.connections} "
-          f"-d{round(args.duration)}s --latency on loopback")
-    header = f"{'endpoint':<22} {'requests/s':>11} {'vs bare':>8} {'target':>8} {'verdict':>7} {'p99 ms':>8} {'non-2xx/3xx':>12}"
+    print(
+        f"\nThroughput: gunicorn {WORKERS} sync workers, wrk -t{args.threads} -c{args.connections} "
+        f"-d{round(args.duration)}s --latency on loopback"
+    )
+    header = (
+        f"{'endpoint':<22} {'requests/s':>11} {'vs bare':>8} {'target':>8} {'verdict':>7} {'p99 ms':>8} "
+        f"{'non-2xx/3xx':>12}"
+    )
     print(header)
     print("-" * len(header))
     for name, result in measured:
@@ -565,8 +628,11 @@ def print_table(measured: list[tuple[str, dict]], args: argparse.Namespace) -> N
         ratio = result["rps"] / bare
         verdict = "-" if target is None else ("PASS" if ratio >= target and not result["bad_status"] else "FAIL")
         p99 = f"{result['p99_ms']:.1f}" if result["p99_ms"] is not None else "n/a"
-        print(f"{name:<22} {result['rps']:>11,.0f} {ratio:>8.1%} {'>= ' + format(target, '.0%') if target else 'ceiling':>8} "
-              f"{verdict:>7} {p99:>8} {result['bad_status']:>12,}")
+        goal = ">= " + format(target, ".0%") if target else "ceiling"
+        print(
+            f"{name:<22} {result['rps']:>11,.0f} {ratio:>8.1%} {goal:>8} "
+            f"{verdict:>7} {p99:>8} {result['bad_status']:>12,}"
+        )
 
 
 def weigh(port: int, questionnaire: Questionnaire, drafts: list[str], demo_tokens: list[str]) -> None:
@@ -582,8 +648,10 @@ def weigh(port: int, questionnaire: Questionnaire, drafts: list[str], demo_token
         print(f"    section {number:>2}: {packed:>8,} B {encoding} ({raw:,} B uncompressed)")
     largest = max(sizes, key=lambda s: s[1])
     verdict = "PASS" if largest[1] < PAGE_LIMIT else "FAIL"
-    print(f"  largest answering page: section {largest[0]}, {largest[1]:,} B gzipped = {largest[1] / 1024:.1f} KiB "
-          f"-> under 30 KB: {verdict}")
+    print(
+        f"  largest answering page: section {largest[0]}, {largest[1]:,} B gzipped = {largest[1] / 1024:.1f} KiB "
+        f"-> under 30 KB: {verdict}"
+    )
     path = f"/a/{demo_tokens[len(demo_tokens) // 3]}/results"
     print(f"  results page {path[:20]}...:")
     page_weight(port, path)

@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     from flask import Flask
 
 
-def create_app(test_config: dict | None = None, instance_path: str | None = None) -> "Flask":
+def create_app(test_config: dict | None = None, instance_path: str | None = None) -> Flask:
     """Build the app: configuration, database, translations, questionnaires, blueprints.
 
     With `test_config`, only those settings are added to the defaults (instance/config.py and

@@ -61,8 +61,10 @@ def check_questionnaires(paths: tuple[str, ...]) -> None:
                 click.echo(f"  {problem}", err=True)
             continue
         scored = sum(q.scored for q in questionnaire.questions.values())
-        click.echo(f"{path}: ok ({questionnaire.id} version {questionnaire.version}, "
-                   f"{len(questionnaire.questions)} questions, {scored} scored)")
+        click.echo(
+            f"{path}: ok ({questionnaire.id} version {questionnaire.version}, "
+            f"{len(questionnaire.questions)} questions, {scored} scored)"
+        )
     if broken:
         raise SystemExit(1)
 

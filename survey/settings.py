@@ -62,7 +62,7 @@ def secret_key(instance_path: str) -> str:
             if key:
                 return key
             time.sleep(0.02)  # the worker that created it is still writing
-        raise RuntimeError(f"{path} is empty: delete it, or put a long random string in it")
+        raise RuntimeError(f"{path} is empty: delete it, or put a long random string in it") from None
     key = secrets.token_hex(32)
     with os.fdopen(fd, "w", encoding="ascii") as kept:
         kept.write(key + "\n")

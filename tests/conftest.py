@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from survey import create_app
+from survey.store.peers import clear_cache
 from survey.store.schema import migrate
 from survey.web.database import get_db
-from survey.store.peers import clear_cache
 
 ROOT = Path(__file__).resolve().parent.parent
 QUESTIONNAIRES = ROOT / "questionnaires"

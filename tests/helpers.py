@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+
 def csrf_token(html: str | bytes) -> str:
     """Return the CSRF token of the first form in a page."""
     text = html.decode() if isinstance(html, bytes) else html
@@ -12,8 +13,13 @@ def csrf_token(html: str | bytes) -> str:
     return match.group(1)
 
 
-PROFILE = {"name": "Muebles Arequipa", "sector": "wood_furniture", "size": "micro", "region": "Arequipa",
-           "year_founded": "2008"}
+PROFILE = {
+    "name": "Muebles Arequipa",
+    "sector": "wood_furniture",
+    "size": "micro",
+    "region": "Arequipa",
+    "year_founded": "2008",
+}
 
 
 def start(client, profile: dict | None = None) -> str:

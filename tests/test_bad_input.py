@@ -6,7 +6,6 @@ import json
 import secrets
 
 import pytest
-
 from helpers import PROFILE, csrf_token, start
 from test_owner import (
     READINESS,
@@ -71,6 +70,7 @@ def error_of(response, question_id: str) -> str:
 
 # --------------------------------------------------------------------------- answers
 
+
 def test_an_option_that_is_not_offered_is_refused(app, en, owner):
     before = snapshot(app)
     response = post_bad(en, owner, "dig_strategy_plan", "bribe")
@@ -96,12 +96,15 @@ def test_a_missing_required_answer_is_refused(app, en, owner):
     assert snapshot(app) == before
 
 
-@pytest.mark.parametrize("question_id, value, message", [
-    ("wrk_hours", "500", "Enter a number of hours between 1 and 100."),
-    ("grn_renewable_share", "-5", "Enter a percentage between 0 and 100."),
-    ("grn_renewable_share", "100,5", "Enter a percentage between 0 and 100."),
-    ("wrk_workers", "0", "Enter a number between 1 and 500."),
-])
+@pytest.mark.parametrize(
+    "question_id, value, message",
+    [
+        ("wrk_hours", "500", "Enter a number of hours between 1 and 100."),
+        ("grn_renewable_share", "-5", "Enter a percentage between 0 and 100."),
+        ("grn_renewable_share", "100,5", "Enter a percentage between 0 and 100."),
+        ("wrk_workers", "0", "Enter a number between 1 and 500."),
+    ],
+)
 def test_a_number_out_of_range_is_refused(app, en, owner, question_id, value, message):
     before = snapshot(app)
     response = post_bad(en, owner, question_id, value)
@@ -201,6 +204,7 @@ def test_a_field_posted_twice_keeps_one_answer_or_is_refused(app, en, owner):
 
 # --------------------------------------------------------------------------- CSRF
 
+
 def test_csrf_protection_is_on_in_the_test_app(app):
     assert app.config["TESTING"] is True
     assert app.config.get("WTF_CSRF_ENABLED", True) is True
@@ -278,6 +282,7 @@ def test_an_expired_profile_page_is_refused_with_a_message(app, en):
 
 # --------------------------------------------------------------------------- resume tokens
 
+
 def bad_tokens(real: str) -> list[str]:
     changed = ("A" if real[5] != "A" else "B").join((real[:5], real[6:]))
     return [
@@ -327,8 +332,9 @@ def test_a_token_opens_only_its_own_assessment(app, en):
     post_section(en, second, 1, valid_answers(section, dig_strategy_plan="reviewed"))
     for token, value in ((first, "none"), (second, "reviewed")):
         page = soup_of(en.get(f"/a/{token}/section/1"))
-        assert [i["value"] for i in page.select('input[name="q-dig_strategy_plan"]') if i.has_attr("checked")] \
-            == [value]
+        assert [i["value"] for i in page.select('input[name="q-dig_strategy_plan"]') if i.has_attr("checked")] == [
+            value
+        ]
         assert soup_of(en.get(f"/a/{token}/link")).select_one("#resume-link")["value"].endswith(f"/a/{token}")
 
 
@@ -348,8 +354,9 @@ def test_a_stale_page_posted_after_submitting_changes_nothing(app, en):
     assert submit(en, token).status_code == 302
     before = snapshot(app)
     app.config["WTF_CSRF_TIME_LIMIT"] = -1
-    response = en.post(f"/a/{token}/section/1", data=form_data(valid_answers(READINESS.sections[0]),
-                                                               csrf_token(page.data)))
+    response = en.post(
+        f"/a/{token}/section/1", data=form_data(valid_answers(READINESS.sections[0]), csrf_token(page.data))
+    )
     assert response.status_code in (302, 400, 404, 409)
     if response.status_code == 302:
         assert response.headers["Location"] == f"/a/{token}/results"
@@ -357,6 +364,7 @@ def test_a_stale_page_posted_after_submitting_changes_nothing(app, en):
 
 
 # --------------------------------------------------------------------------- methods and pages
+
 
 @pytest.mark.parametrize("path", ["submit", "follow-up"])
 def test_a_get_that_would_change_data_is_refused(app, en, path):
@@ -380,8 +388,9 @@ def test_a_section_number_out_of_range_is_a_404(app, en, owner, number):
     page = en.get(f"/a/{owner}/section/1")
     before = snapshot(app)
     assert en.get(f"/a/{owner}/section/{number}").status_code == 404
-    response = en.post(f"/a/{owner}/section/{number}",
-                       data=form_data(valid_answers(READINESS.sections[0]), csrf_token(page.data)))
+    response = en.post(
+        f"/a/{owner}/section/{number}", data=form_data(valid_answers(READINESS.sections[0]), csrf_token(page.data))
+    )
     assert response.status_code == 404
     assert NOT_FOUND in text_of(response)
     assert snapshot(app) == before
@@ -444,5 +453,7 @@ def test_a_text_answer_with_html_is_shown_escaped(app, en):
     number, _ = section_of("wrk_obstacle")
     page = en.get(f"/a/{token}/section/{number}")
     assert "<img src=x" not in page.get_data(as_text=True)
-    assert soup_of(page).select_one('textarea[name="q-wrk_obstacle"]').get_text().strip() == \
-        '<img src=x onerror="alert(1)">'
+    assert (
+        soup_of(page).select_one('textarea[name="q-wrk_obstacle"]').get_text().strip()
+        == '<img src=x onerror="alert(1)">'
+    )

@@ -5,32 +5,33 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from survey.store import assessments as store
-from survey.core.benchmarks import Summary, choose_group, percentile_rank, quantile, summarise
-from survey.web.database import get_db
-from survey.core.benchmarks import ALL, SECTOR, SECTOR_SIZE
-from survey.store.peers import peer_comparison as compare
-from survey.core.synthetic import generate
-from survey.core.scoring import score_response, visible_answers
 from test_owner import READINESS
+
+from survey.core.benchmarks import ALL, SECTOR, SECTOR_SIZE, Summary, choose_group, percentile_rank, quantile, summarise
+from survey.core.synthetic import generate
+from survey.store import assessments as store
+from survey.store.peers import peer_comparison as compare
+from survey.web.database import get_db
 
 # --------------------------------------------------------------------------- quantiles
 
 
-@pytest.mark.parametrize("values, share, expected", [
-    ([1, 2, 3, 4], 0.5, 2.5),
-    ([1, 2, 3, 4], 0.25, 1.75),  # position 0.75 between 1 and 2
-    ([1, 2, 3, 4], 0.75, 3.25),  # position 2.25 between 3 and 4
-    ([1, 2, 3, 4], 0.0, 1),
-    ([1, 2, 3, 4], 1.0, 4),
-    ([10, 20, 30, 40, 50], 0.5, 30),
-    ([10, 20, 30, 40, 50], 0.25, 20),
-    ([10, 20, 30, 40, 50], 0.1, 14),  # position 0.4
-    ([7], 0.5, 7),
-    ([7], 0.25, 7),
-    ([0, 100], 0.3, 30),
-])
+@pytest.mark.parametrize(
+    "values, share, expected",
+    [
+        ([1, 2, 3, 4], 0.5, 2.5),
+        ([1, 2, 3, 4], 0.25, 1.75),  # position 0.75 between 1 and 2
+        ([1, 2, 3, 4], 0.75, 3.25),  # position 2.25 between 3 and 4
+        ([1, 2, 3, 4], 0.0, 1),
+        ([1, 2, 3, 4], 1.0, 4),
+        ([10, 20, 30, 40, 50], 0.5, 30),
+        ([10, 20, 30, 40, 50], 0.25, 20),
+        ([10, 20, 30, 40, 50], 0.1, 14),  # position 0.4
+        ([7], 0.5, 7),
+        ([7], 0.25, 7),
+        ([0, 100], 0.3, 30),
+    ],
+)
 def test_quantile_interpolates_linearly(values, share, expected):
     assert quantile(values, share) == pytest.approx(expected)
 
@@ -130,10 +131,7 @@ scores = st.floats(min_value=0, max_value=100, allow_nan=False, allow_infinity=F
 @st.composite
 def peers_and_own(draw):
     values = sorted(draw(st.lists(scores, max_size=40)))
-    if values and draw(st.booleans()):
-        own = draw(st.sampled_from(values))
-    else:
-        own = draw(st.one_of(st.none(), scores))
+    own = draw(st.sampled_from(values)) if values and draw(st.booleans()) else draw(st.one_of(st.none(), scores))
     return values, own
 
 
@@ -179,8 +177,13 @@ PLANS = [o.value for o in READINESS.questions["dig_strategy_plan"].options]
 
 def submit_firm(db, sector: str, size: str, level: int = 0, firm_id: int | None = None, previous=None):
     """A firm answers a few questions and submits, through the app's own storage functions."""
-    profile = {"name": f"Firma {sector} {size} {level}", "sector": sector, "size": size, "region": "Lima",
-               "year_founded": 2010}
+    profile = {
+        "name": f"Firma {sector} {size} {level}",
+        "sector": sector,
+        "size": size,
+        "region": "Lima",
+        "year_founded": 2010,
+    }
     token = store.start_assessment(db, READINESS, profile, firm_id=firm_id, previous=previous)
     assessment = store.find_assessment(db, token)
     # Every required question answered (by the demo generator), then the two this test varies.
@@ -242,18 +245,25 @@ def test_the_firm_itself_never_counts_among_its_peers(app):
     assert comparison.count == 5  # six firms in the group, the firm itself left out
     with app.app_context():
         db = get_db()
-        in_group = db.execute("SELECT count(*) FROM scores WHERE dimension = 'overall' AND is_latest = 1 "
-                              "AND sector = 'wood_furniture' AND size = 'micro'").fetchone()[0]
+        in_group = db.execute(
+            "SELECT count(*) FROM scores WHERE dimension = 'overall' AND is_latest = 1 "
+            "AND sector = 'wood_furniture' AND size = 'micro'"
+        ).fetchone()[0]
         assert in_group == 6
         # Its own score is left out of the median and rank: peers scored levels 0-4 of the plan question.
-        peer_overall = sorted(row[0] for row in db.execute(
-            "SELECT score FROM scores WHERE dimension = 'overall' AND is_latest = 1 AND firm_id != ?",
-            [assessment["firm_id"]]))
+        peer_overall = sorted(
+            row[0]
+            for row in db.execute(
+                "SELECT score FROM scores WHERE dimension = 'overall' AND is_latest = 1 AND firm_id != ?",
+                [assessment["firm_id"]],
+            )
+        )
         assert comparison.summaries["overall"] == summarise(peer_overall)
         assert comparison.ranks["overall"] == percentile_rank(peer_overall, scores.overall)
         # A follow-up of the same firm replaces its earlier assessment; neither counts as a peer.
-        follow_up, new_scores = submit_firm(db, "wood_furniture", "micro", level=4,
-                                            firm_id=assessment["firm_id"], previous=assessment)
+        follow_up, new_scores = submit_firm(
+            db, "wood_furniture", "micro", level=4, firm_id=assessment["firm_id"], previous=assessment
+        )
         again = compare(db, follow_up, new_scores, app.config["PEER_GROUP_MINIMUM"])
         assert (again.group, again.count) == (SECTOR_SIZE, 5)
         assert again.summaries["overall"] == summarise(peer_overall)

@@ -11,11 +11,11 @@ import plotly
 import plotly.graph_objects as go
 import pytest
 from bs4 import BeautifulSoup
-
 from helpers import start
+from test_owner import READINESS, answer_all, soup_of, submit
+
 from survey.reports.charts import radar_figure
 from survey.web.assets import figure_html
-from test_owner import READINESS, answer_all, soup_of, submit
 
 AXES = ["Digital strategy", "Digital tools in operations", "Data", "Markets", "Energy"]
 FIRM = [40.0, 55.5, 10.0, 100.0, 0.0]
@@ -42,6 +42,7 @@ def max_age(header: str) -> int:
 
 
 # --------------------------------------------------------------------------- the figure
+
 
 def test_the_radar_figure_is_valid_for_plotly():
     figure = radar_figure(AXES, FIRM, MEDIAN, Q1, Q3, NAMES)
@@ -113,6 +114,7 @@ def test_figure_html_keeps_any_text_inside_the_json():
 
 # --------------------------------------------------------------------------- plotly.js
 
+
 def test_plotly_is_served_gzipped_when_accepted(client):
     response = client.get(PLOTLY_URL, headers={"Accept-Encoding": "gzip, deflate, br"})
     assert response.status_code == 200
@@ -152,6 +154,7 @@ def test_plotly_of_another_version_is_not_found(client, version):
 
 
 # --------------------------------------------------------------------------- pages and assets
+
 
 @pytest.fixture
 def journey(app, client):

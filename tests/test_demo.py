@@ -10,14 +10,14 @@ import hashlib
 from statistics import mean
 
 import pytest
-
 from helpers import start
+from test_owner import answer_all, assessment_row, query, run_command, soup_of, stored_answers, submit
+
 from survey import create_app
+from survey.core.profile import SECTORS, SIZES
+from survey.store.peers import clear_cache
 from survey.store.schema import migrate
 from survey.web.database import get_db
-from survey.store.peers import clear_cache
-from survey.core.profile import SECTORS, SIZES
-from test_owner import answer_all, assessment_row, query, run_command, soup_of, stored_answers, submit
 
 
 def fresh_app(path):
@@ -29,14 +29,19 @@ def fresh_app(path):
 
 def digest(app) -> str:
     """A fingerprint of every demo assessment: who it is and what it scored."""
-    rows = query(app, "SELECT f.sector, f.size, f.region, a.period, a.overall FROM assessments a "
-                      "JOIN firms f ON f.id = a.firm_id ORDER BY a.id")
+    rows = query(
+        app,
+        "SELECT f.sector, f.size, f.region, a.period, a.overall FROM assessments a "
+        "JOIN firms f ON f.id = a.firm_id ORDER BY a.id",
+    )
     return hashlib.sha256(repr(rows).encode()).hexdigest()
 
 
 def counts(app) -> dict[str, int]:
-    return {table: query(app, f"SELECT count(*) FROM {table}")[0][0]
-            for table in ("firms", "assessments", "answers", "scores")}
+    return {
+        table: query(app, f"SELECT count(*) FROM {table}")[0][0]
+        for table in ("firms", "assessments", "answers", "scores")
+    }
 
 
 @pytest.fixture
@@ -49,8 +54,14 @@ def demo(app):
 
 def test_seed_demo_creates_enough_assessments_across_every_group(demo):
     assert query(demo, "SELECT count(*) FROM assessments")[0][0] >= 600
-    assert query(demo, "SELECT count(*) FROM assessments WHERE status = 'submitted' AND overall IS NOT NULL "
-                       "AND scores_json IS NOT NULL")[0][0] == query(demo, "SELECT count(*) FROM assessments")[0][0]
+    assert (
+        query(
+            demo,
+            "SELECT count(*) FROM assessments WHERE status = 'submitted' AND overall IS NOT NULL "
+            "AND scores_json IS NOT NULL",
+        )[0][0]
+        == query(demo, "SELECT count(*) FROM assessments")[0][0]
+    )
     sectors = {row[0] for row in query(demo, "SELECT DISTINCT sector FROM firms")}
     assert sectors == set(SECTORS)
     sizes = {row[0] for row in query(demo, "SELECT DISTINCT size FROM firms")}
@@ -58,14 +69,20 @@ def test_seed_demo_creates_enough_assessments_across_every_group(demo):
     assert query(demo, "SELECT count(DISTINCT region) FROM firms")[0][0] >= 5
     assert query(demo, "SELECT count(DISTINCT period) FROM assessments")[0][0] == 2
     # Some firms took the assessment in both periods: a follow-up, counted once among peers.
-    assert query(demo, "SELECT count(*) FROM (SELECT firm_id FROM assessments GROUP BY firm_id "
-                       "HAVING count(DISTINCT period) = 2)")[0][0] > 0
+    assert (
+        query(
+            demo,
+            "SELECT count(*) FROM (SELECT firm_id FROM assessments GROUP BY firm_id HAVING count(DISTINCT period) = 2)",
+        )[0][0]
+        > 0
+    )
     latest = query(demo, "SELECT count(*) FROM scores WHERE dimension = 'overall' AND is_latest = 1")[0][0]
     assert latest == query(demo, "SELECT count(*) FROM firms")[0][0]
     # Every sector and size is there, and every sector is a peer group of at least five firms.
     assert len(query(demo, "SELECT DISTINCT sector, size FROM firms")) == len(SECTORS) * len(SIZES)
-    for sector, firms in query(demo, "SELECT sector, count(*) FROM scores WHERE dimension = 'overall' "
-                                     "AND is_latest = 1 GROUP BY sector"):
+    for sector, firms in query(
+        demo, "SELECT sector, count(*) FROM scores WHERE dimension = 'overall' AND is_latest = 1 GROUP BY sector"
+    ):
         assert firms >= 5, sector
 
 
@@ -80,9 +97,9 @@ def test_demo_answers_score_as_stored(demo):
     """Each demo assessment's answers give its stored scores, through the app's own scoring."""
     import json
 
+    from survey.core.scoring import score_response
     from survey.store.assessments import load_answers
     from survey.store.connection import connect
-    from survey.core.scoring import score_response
 
     questionnaire = demo.extensions["questionnaires"].current["readiness"]
     db = connect(demo.config["DATABASE"])
@@ -106,14 +123,19 @@ def test_the_same_seed_gives_the_same_data(tmp_path, demo):
 
 def test_sectors_differ_realistically(demo):
     def digital(sector: str) -> float:
-        return mean(row[0] for row in query(
-            demo, "SELECT score FROM scores WHERE dimension = 'digital' AND is_latest = 1 AND sector = ?", (sector,)))
+        return mean(
+            row[0]
+            for row in query(
+                demo, "SELECT score FROM scores WHERE dimension = 'digital' AND is_latest = 1 AND sector = ?", (sector,)
+            )
+        )
 
     assert digital("retail_wholesale") > digital("agriculture") + 10
     assert digital("other_services") > digital("construction")
     # Larger firms are more digital, and follow-ups score higher than baselines.
-    by_size = dict(query(demo, "SELECT size, avg(score) FROM scores WHERE dimension = 'digital' "
-                               "AND is_latest = 1 GROUP BY size"))
+    by_size = dict(
+        query(demo, "SELECT size, avg(score) FROM scores WHERE dimension = 'digital' AND is_latest = 1 GROUP BY size")
+    )
     assert by_size["medium"] > by_size["small"] > by_size["micro"]
     by_period = dict(query(demo, "SELECT period, avg(overall) FROM assessments GROUP BY period"))
     assert by_period["2026-H2"] > by_period["2025-H2"]

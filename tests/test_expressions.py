@@ -193,14 +193,10 @@ def test_answered_unanswered():
 @pytest.mark.parametrize("a, b, c", list(itertools.product([1, 2, None], repeat=3)))
 def test_precedence(a, b, c):
     answers = {"a": a, "b": b, "c": c}
-    expected = (not a == 1) or (b == 2 and c == 3)
+    expected = (a != 1) or (b == 2 and c == 3)
     assert holds("not a == 1 or b == 2 and c == 3", answers) is expected
-    assert holds("a == 1 or b == 2 and c == 2", answers) is (
-        a == 1 or (b == 2 and c == 2)
-    )
-    assert holds("(a == 1 or b == 2) and c == 2", answers) is (
-        (a == 1 or b == 2) and c == 2
-    )
+    assert holds("a == 1 or b == 2 and c == 2", answers) is (a == 1 or (b == 2 and c == 2))
+    assert holds("(a == 1 or b == 2) and c == 2", answers) is ((a == 1 or b == 2) and c == 2)
     assert holds("not (a == 1 and b == 2)", answers) is (not (a == 1 and b == 2))
     assert holds("not not a == 1", answers) is (a == 1)
 
@@ -368,9 +364,7 @@ def test_error_columns(source, column):
 def test_error_is_a_value_error_with_column_in_text():
     with pytest.raises(ValueError) as caught:
         parse_condition("a == 1 b")
-    assert str(caught.value) == (
-        "column 8: expected 'and', 'or' or the end of the condition, found 'b'"
-    )
+    assert str(caught.value) == ("column 8: expected 'and', 'or' or the end of the condition, found 'b'")
     assert str(ExpressionError("the condition is empty")) == "the condition is empty"
 
 
@@ -480,9 +474,7 @@ def test_literal_fast_paths_agree_with_general_comparison(value, literal, op, ab
     literal_text = literal_source(literal)
     general = holds(f"a {op} b", {**answers, "b": literal})
     assert holds(f"a {op} {literal_text}", answers) is general
-    assert holds(f"b {op} a", {**answers, "b": literal}) is holds(
-        f"{literal_text} {op} a", answers
-    )
+    assert holds(f"b {op} a", {**answers, "b": literal}) is holds(f"{literal_text} {op} a", answers)
 
 
 @pytest.mark.parametrize(
@@ -492,8 +484,11 @@ def test_literal_fast_paths_agree_with_general_comparison(value, literal, op, ab
         ("not answered(a)", ["not", ["answered", "a"]]),
         (
             "a >= 2 and (selected(b, 'x') or c != 1.5)",
-            ["and", ["cmp", ">=", ["q", "a"], ["v", 2]],
-             ["or", ["selected", "b", "x"], ["cmp", "!=", ["q", "c"], ["v", 1.5]]]],
+            [
+                "and",
+                ["cmp", ">=", ["q", "a"], ["v", 2]],
+                ["or", ["selected", "b", "x"], ["cmp", "!=", ["q", "c"], ["v", 1.5]]],
+            ],
         ),
         ("true", ["const", True]),
     ],

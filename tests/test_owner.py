@@ -18,17 +18,17 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from babel.messages.mofile import read_mo
 from bs4 import BeautifulSoup
-
 from helpers import PROFILE, csrf_token, start
+
 from survey import create_app
-from survey.store.assessments import hash_token, load_answers
-from survey.store.connection import connect
-from survey.store.schema import migrate
-from survey.web.database import get_db
 from survey.core.model import Question, Questionnaire, Section
-from survey.store.peers import clear_cache
 from survey.core.questionnaire import load_questionnaire
 from survey.core.scoring import visible_answers
+from survey.store.assessments import hash_token, load_answers
+from survey.store.connection import connect
+from survey.store.peers import clear_cache
+from survey.store.schema import migrate
+from survey.web.database import get_db
 
 ROOT = Path(__file__).resolve().parent.parent
 READINESS = load_questionnaire(ROOT / "questionnaires" / "readiness.yaml")
@@ -39,6 +39,7 @@ SPANISH_MO = ROOT / "survey" / "translations" / "es" / "LC_MESSAGES" / "messages
 
 
 # --------------------------------------------------------------------------- helpers
+
 
 def soup_of(response) -> BeautifulSoup:
     return BeautifulSoup(response.data, "html.parser")
@@ -107,8 +108,13 @@ def post_section(client, token: str, number: int, answers: dict[str, Any], nav: 
     return client.post(f"/a/{token}/section/{number}", data=data)
 
 
-def answer_all(client, token: str, questionnaire: Questionnaire = READINESS,
-               overrides: dict[str, Any] | None = None, stop_before: int | None = None) -> list[str]:
+def answer_all(
+    client,
+    token: str,
+    questionnaire: Questionnaire = READINESS,
+    overrides: dict[str, Any] | None = None,
+    stop_before: int | None = None,
+) -> list[str]:
     """Answer section after section from where the link leads, following the app's redirects.
 
     Stops at the review page (or before section `stop_before`); returns the progress texts seen.
@@ -116,15 +122,16 @@ def answer_all(client, token: str, questionnaire: Questionnaire = READINESS,
     overrides = overrides or {}
     progress = []
     location = client.get(f"/a/{token}").headers["Location"]
-    while (match := re.fullmatch(rf"/a/{re.escape(token)}/section/(\d+)", location)):
+    while match := re.fullmatch(rf"/a/{re.escape(token)}/section/(\d+)", location):
         number = int(match.group(1))
         if stop_before is not None and number >= stop_before:
             return progress
         page = client.get(location)
         progress.append(soup_of(page).select_one(".progress-label").get_text(strip=True))
         section = questionnaire.sections[number - 1]
-        answers = valid_answers(section, **{k: v for k, v in overrides.items()
-                                            if k in {q.id for q in section.questions}})
+        answers = valid_answers(
+            section, **{k: v for k, v in overrides.items() if k in {q.id for q in section.questions}}
+        )
         response = client.post(location, data=form_data(answers, csrf_token(page.data)))
         assert response.status_code == 302, (location, text_of(response))
         location = response.headers["Location"]
@@ -205,6 +212,7 @@ def submitted(seeded, en):
 
 # --------------------------------------------------------------------------- language
 
+
 def spanish(msgid: str) -> str | None:
     """The Spanish the app serves for a message, if the compiled catalog translates it."""
     if not SPANISH_MO.exists():
@@ -251,8 +259,17 @@ def test_language_switch_sets_the_cookie_and_goes_back(client):
     assert soup_of(client.get("/")).html["lang"] == "es"
 
 
-@pytest.mark.parametrize("target", ["https://evil.example", "//evil.example", "http://evil.example/start",
-                                    "evil.example", "javascript:alert(1)", "///evil.example"])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "https://evil.example",
+        "//evil.example",
+        "http://evil.example/start",
+        "evil.example",
+        "javascript:alert(1)",
+        "///evil.example",
+    ],
+)
 def test_language_switch_refuses_an_open_redirect(client, target):
     response = client.get("/language/en", query_string={"next": target})
     assert response.status_code == 302
@@ -281,12 +298,12 @@ def test_every_page_offers_the_other_language(en):
 
 # --------------------------------------------------------------------------- profile and link
 
+
 def test_start_page_shows_the_profile_form(en):
     page = en.get("/start")
     assert page.status_code == 200
     soup = soup_of(page)
-    assert {"name", "sector", "size", "region", "year_founded"} <= {
-        i.get("name") for i in soup.select("input, select")}
+    assert {"name", "sector", "size", "region", "year_founded"} <= {i.get("name") for i in soup.select("input, select")}
 
 
 def test_profile_with_missing_fields_gives_messages_and_400(app, en):
@@ -294,8 +311,12 @@ def test_profile_with_missing_fields_gives_messages_and_400(app, en):
     response = en.post("/start", data={"csrf_token": csrf_token(page.data), "name": ""})
     assert response.status_code == 400
     text = text_of(response)
-    for message in ("Please enter the firm's name.", "Please choose a sector.",
-                    "Please choose the size of the firm.", "Please choose a region."):
+    for message in (
+        "Please enter the firm's name.",
+        "Please choose a sector.",
+        "Please choose the size of the firm.",
+        "Please choose a region.",
+    ):
         assert message in text
     assert soup_of(response).select('[aria-invalid="true"]')
     assert query(app, "SELECT count(*) FROM firms") == [(0,)]
@@ -312,8 +333,9 @@ def test_a_firm_name_of_only_spaces_is_refused(app, en):
 
 def test_profile_with_a_bad_year_and_unknown_sector_is_refused(app, en):
     page = en.get("/start")
-    response = en.post("/start", data={**PROFILE, "year_founded": "1492", "sector": "piracy",
-                                       "csrf_token": csrf_token(page.data)})
+    response = en.post(
+        "/start", data={**PROFILE, "year_founded": "1492", "sector": "piracy", "csrf_token": csrf_token(page.data)}
+    )
     assert response.status_code == 400
     assert "Enter a year between 1800 and" in text_of(response)
     assert query(app, "SELECT count(*) FROM assessments") == [(0,)]
@@ -331,7 +353,8 @@ def test_valid_profile_leads_to_the_link_page_with_the_full_resume_url(app, en):
     assert soup_of(link).select_one("#resume-link")["value"] == f"http://localhost/a/{token}"
     assert soup_of(link).h1.get_text(strip=True) == "Your private link"
     assert query(app, "SELECT name, sector, size, region, year_founded, is_demo FROM firms") == [
-        ("Muebles Arequipa", "wood_furniture", "micro", "Arequipa", 2008, 0)]
+        ("Muebles Arequipa", "wood_furniture", "micro", "Arequipa", 2008, 0)
+    ]
 
 
 def test_the_token_is_long_and_only_its_hash_is_stored(app, client):
@@ -343,6 +366,7 @@ def test_the_token_is_long_and_only_its_hash_is_stored(app, client):
     stored = {row[0] for row in rows}
     assert stored == {hash_token(t) for t in tokens}
     import hashlib
+
     assert stored == {hashlib.sha256(t.encode()).hexdigest() for t in tokens}
     # The token itself is nowhere in the database file.
     raw = Path(app.config["DATABASE"]).read_bytes()
@@ -355,6 +379,7 @@ def test_the_token_is_long_and_only_its_hash_is_stored(app, client):
 
 
 # --------------------------------------------------------------------------- the journey
+
 
 def test_full_journey_shows_progress_on_every_page(app, en):
     token = start(en)
@@ -393,8 +418,9 @@ def test_back_saves_the_page_without_requiring_required_answers(app, en):
     token = start(en)
     post_section(en, token, 1, valid_answers(READINESS.sections[0]))
     # Section 2: only an optional answer, then "Back".
-    response = post_section(en, token, 2, {"dig_planning": valid_value(READINESS.questions["dig_planning"])},
-                            nav="back")
+    response = post_section(
+        en, token, 2, {"dig_planning": valid_value(READINESS.questions["dig_planning"])}, nav="back"
+    )
     assert response.status_code == 302
     assert response.headers["Location"] == f"/a/{token}/section/1"
     stored = stored_answers(app, token)
@@ -454,8 +480,10 @@ def test_number_and_text_answers_come_back_filled_in(app, en):
     page = en.get(f"/a/{token}/section/{number}")
     assert soup_of(page).select_one('input[name="q-wrk_hours"]')["value"] == "47.5"
     last = len(READINESS.sections)
-    assert post_section(en, token, last, valid_answers(READINESS.sections[-1], wrk_obstacle="  Poco tiempo  ")
-                        ).status_code == 302
+    assert (
+        post_section(en, token, last, valid_answers(READINESS.sections[-1], wrk_obstacle="  Poco tiempo  ")).status_code
+        == 302
+    )
     assert stored_answers(app, token)["wrk_obstacle"] == "Poco tiempo"
     page = en.get(f"/a/{token}/section/{last}")
     assert soup_of(page).select_one('textarea[name="q-wrk_obstacle"]').get_text().strip() == "Poco tiempo"
@@ -474,15 +502,23 @@ def test_review_lists_the_answers_with_links_to_their_sections(en):
         link = block.select_one("h2 a")
         assert link["href"] == f"/a/{token}/section/{number}"
         terms = [dt.get_text(strip=True) for dt in block.select("dt")]
-        assert terms[0] == READINESS.text(section.questions[0 if section.questions[0].type != "note" else 1].label, "en")
+        assert terms[0] == READINESS.text(
+            section.questions[0 if section.questions[0].type != "note" else 1].label, "en"
+        )
     # An answer reads as the owner chose it.
     plan = READINESS.questions["dig_strategy_plan"]
     label = READINESS.text(plan.option(valid_value(plan)).label, "en")
-    entry = next(div for div in soup.select("section.review dl > div")
-                 if div.dt.get_text(strip=True) == READINESS.text(plan.label, "en"))
+    entry = next(
+        div
+        for div in soup.select("section.review dl > div")
+        if div.dt.get_text(strip=True) == READINESS.text(plan.label, "en")
+    )
     assert entry.dd.get_text(strip=True) == label
-    hours = next(div for div in soup.select("section.review dl > div")
-                 if div.dt.get_text(strip=True) == READINESS.text(READINESS.questions["wrk_workers"].label, "en"))
+    hours = next(
+        div
+        for div in soup.select("section.review dl > div")
+        if div.dt.get_text(strip=True) == READINESS.text(READINESS.questions["wrk_workers"].label, "en")
+    )
     assert hours.dd.get_text(strip=True).startswith(str(valid_value(READINESS.questions["wrk_workers"])))
     assert soup.select_one(f'form[action="/a/{token}/submit"] button')
 
@@ -512,6 +548,7 @@ def test_results_of_a_draft_send_the_owner_back_to_the_questions(en):
 
 # --------------------------------------------------------------------------- results
 
+
 def test_results_show_scores_levels_and_the_peer_group(app, en, submitted):
     page = en.get(f"/a/{submitted}/results")
     assert page.status_code == 200
@@ -534,14 +571,19 @@ def test_results_show_scores_levels_and_the_peer_group(app, en, submitted):
         assert READINESS.text(level.name, "en") in shown
         assert re.search(r"Ahead of \d+% of micro firms in wood and furniture\.", block.get_text(" "))
     # The peer group, named and counted without the firm itself.
-    expected = query(app, "SELECT count(*) FROM scores WHERE dimension = 'overall' AND is_latest = 1 "
-                          "AND sector = 'wood_furniture' AND size = 'micro' AND firm_id != ?",
-                     (row["firm_id"],))[0][0]
+    expected = query(
+        app,
+        "SELECT count(*) FROM scores WHERE dimension = 'overall' AND is_latest = 1 "
+        "AND sector = 'wood_furniture' AND size = 'micro' AND firm_id != ?",
+        (row["firm_id"],),
+    )[0][0]
     assert expected >= 5
     assert " ".join(soup.select_one(".peer-group").get_text().split()) == (
-        f"Compared with micro firms in wood and furniture: {expected} firms.")
-    assert re.search(r"Ahead of \d+% of micro firms in wood and furniture\.",
-                     soup.select_one("section.overall").get_text(" "))
+        f"Compared with micro firms in wood and furniture: {expected} firms."
+    )
+    assert re.search(
+        r"Ahead of \d+% of micro firms in wood and furniture\.", soup.select_one("section.overall").get_text(" ")
+    )
 
 
 def test_results_chart_holds_every_theme(en, submitted):
@@ -606,6 +648,7 @@ def test_results_are_in_spanish_for_a_spanish_owner(app, submitted):
 
 # --------------------------------------------------------------------------- locking and follow-up
 
+
 def test_a_submitted_assessment_is_locked(app, en, submitted):
     before = stored_answers(app, submitted)
     row_before = assessment_row(app, submitted)
@@ -659,8 +702,11 @@ def test_a_follow_up_of_a_draft_is_refused(app, en):
 
 def test_after_a_follow_up_the_results_show_the_history(app, en, submitted):
     page = en.get(f"/a/{submitted}/results")
-    new = en.post(f"/a/{submitted}/follow-up", data={"csrf_token": csrf_token(page.data)}
-                  ).headers["Location"].split("/")[2]
+    new = (
+        en.post(f"/a/{submitted}/follow-up", data={"csrf_token": csrf_token(page.data)})
+        .headers["Location"]
+        .split("/")[2]
+    )
     answer_all(en, new, overrides={"dig_strategy_plan": "reviewed"})
     assert submit(en, new).status_code == 302
     soup = soup_of(en.get(f"/a/{new}/results"))
@@ -668,11 +714,15 @@ def test_after_a_follow_up_the_results_show_the_history(app, en, submitted):
     assert len(history) == 2
     # The firm counts once among everyone's latest scores: the new assessment.
     firm_id = assessment_row(app, new)["firm_id"]
-    assert query(app, "SELECT assessment_id FROM scores WHERE firm_id = ? AND is_latest = 1 "
-                      "AND dimension = 'overall'", (firm_id,)) == [(assessment_row(app, new)["id"],)]
+    assert query(
+        app,
+        "SELECT assessment_id FROM scores WHERE firm_id = ? AND is_latest = 1 AND dimension = 'overall'",
+        (firm_id,),
+    ) == [(assessment_row(app, new)["id"],)]
 
 
 # --------------------------------------------------------------------------- conditions
+
 
 def test_answering_no_website_clears_the_web_sales_answer(app, en):
     token = start(en)
@@ -714,7 +764,8 @@ def test_a_condition_on_an_earlier_page_hides_a_question_on_a_later_one(app, en)
     review = soup_of(en.get(f"/a/{token}/review"))
     assert label not in [dt.get_text(strip=True) for dt in review.select("dt")]
     assert READINESS.text(READINESS.questions["wrk_equal_pay"].label, "en") not in [
-        dt.get_text(strip=True) for dt in review.select("dt")]
+        dt.get_text(strip=True) for dt in review.select("dt")
+    ]
     assert submit(en, token).status_code == 302
     stored = stored_answers(app, token)
     assert "wrk_osh_rep" not in stored and "wrk_equal_pay" not in stored
@@ -793,8 +844,15 @@ def skipping_app(tmp_path):
     folder = tmp_path / "questionnaires"
     folder.mkdir()
     (folder / "skipping.yaml").write_text(SKIPPING, encoding="utf-8")
-    app = create_app({"TESTING": True, "DATABASE": str(tmp_path / "skip.sqlite3"), "SECRET_KEY": "test",
-                      "QUESTIONNAIRES": str(folder), "DEFAULT_QUESTIONNAIRE": "skipping"})
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE": str(tmp_path / "skip.sqlite3"),
+            "SECRET_KEY": "test",
+            "QUESTIONNAIRES": str(folder),
+            "DEFAULT_QUESTIONNAIRE": "skipping",
+        }
+    )
     with app.app_context():
         migrate(get_db())
     clear_cache()

@@ -6,8 +6,9 @@ import dataclasses
 import hashlib
 import re
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
@@ -245,11 +246,7 @@ def test_full_fixture_points() -> None:
 
 def test_full_fixture_recommendations() -> None:
     questions = load_valid("full").questions
-    triggers = {
-        r.id: (r.trigger, r.points, r.values, r.effort)
-        for q in questions.values()
-        for r in q.recommendations
-    }
+    triggers = {r.id: (r.trigger, r.points, r.values, r.effort) for q in questions.values() for r in q.recommendations}
     assert triggers["accounts_start"] == ("selected", None, frozenset({"paper"}), "low")
     assert triggers["accounts_software"] == ("points_at_most", 1.0, frozenset(), "high")
     assert triggers["training_courses"] == ("not_selected", None, frozenset({"courses"}), "low")
@@ -465,9 +462,7 @@ def test_file_over_one_megabyte_is_refused(tmp_path: Path) -> None:
     path.write_text(text + "#" * (padding - 1) + "\n", encoding="utf-8")
     assert path.stat().st_size == MAX_FILE_BYTES + 1
     problems = problems_of(path)
-    assert [str(p) for p in problems] == [
-        "huge.yaml: is 1,000,001 bytes; a questionnaire may be at most 1,000,000"
-    ]
+    assert [str(p) for p in problems] == ["huge.yaml: is 1,000,001 bytes; a questionnaire may be at most 1,000,000"]
 
 
 def test_file_of_exactly_one_megabyte_loads(tmp_path: Path) -> None:
@@ -542,9 +537,7 @@ def test_load_folder_reports_two_files_with_the_same_id(tmp_path: Path) -> None:
     shutil.copy(VALID / "minimal.yaml", tmp_path / "b_minimal.yaml")
     with pytest.raises(QuestionnaireError) as caught:
         load_folder(tmp_path)
-    assert [str(p) for p in caught.value.problems] == [
-        "b_minimal.yaml: id: id 'minimal' is used by another file too"
-    ]
+    assert [str(p) for p in caught.value.problems] == ["b_minimal.yaml: id: id 'minimal' is used by another file too"]
 
 
 def test_load_folder_of_empty_folder(tmp_path: Path) -> None:

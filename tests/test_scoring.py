@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -30,7 +31,6 @@ from survey.core.questionnaire import load_questionnaire, load_questionnaire_tex
 from survey.core.recommendations import action_plan
 from survey.core.scoring import (
     HIDDEN,
-    NOT_APPLICABLE as NOT_APPLICABLE_STATUS,
     SCORED,
     UNANSWERED,
     Scores,
@@ -38,6 +38,9 @@ from survey.core.scoring import (
     question_points,
     score_response,
     visible_answers,
+)
+from survey.core.scoring import (
+    NOT_APPLICABLE as NOT_APPLICABLE_STATUS,
 )
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -11,14 +11,14 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from helpers import start
+from test_owner import answer_all, assessment_row, query, soup_of, submit, text_of
+
 from survey import create_app
+from survey.core.questionnaire import QuestionnaireError, load_questionnaire_text
+from survey.store.peers import clear_cache
 from survey.store.schema import migrate
 from survey.web.database import get_db
-from survey.store.peers import clear_cache
-from survey.core.questionnaire import QuestionnaireError, load_questionnaire_text
-from test_owner import answer_all, assessment_row, query, soup_of, submit, text_of
 
 BROKEN = Path(__file__).resolve().parent / "questionnaires" / "broken"
 
@@ -90,8 +90,15 @@ class Site:
 
     def app(self):
         clear_cache()
-        app = create_app({"TESTING": True, "DATABASE": self.database, "SECRET_KEY": "test",
-                          "QUESTIONNAIRES": str(self.folder), "DEFAULT_QUESTIONNAIRE": "small"})
+        app = create_app(
+            {
+                "TESTING": True,
+                "DATABASE": self.database,
+                "SECRET_KEY": "test",
+                "QUESTIONNAIRES": str(self.folder),
+                "DEFAULT_QUESTIONNAIRE": "small",
+            }
+        )
         with app.app_context():
             migrate(get_db())
         return app
@@ -115,8 +122,9 @@ def take(app, profile: dict | None = None, accounts: str = "spreadsheet") -> str
     """An owner answers and submits; returns the token."""
     client = english(app)
     token = start(client, profile)
-    answer_all(client, token, load_questionnaire_from(app), overrides={"accounts": accounts, "website": "yes",
-                                                                       "cloud": "no"})
+    answer_all(
+        client, token, load_questionnaire_from(app), overrides={"accounts": accounts, "website": "yes", "cloud": "no"}
+    )
     assert submit(client, token).status_code == 302
     return token
 
@@ -177,17 +185,23 @@ def test_new_assessments_use_the_new_version(site):
     page = client.get(f"/a/{token}/section/1")
     assert "Do you use the cloud? v2" in text_of(page)
     assert "Spreadsheet v2" in text_of(page)
-    answer_all(client, token, load_questionnaire_from(app2), overrides={"accounts": "spreadsheet",
-                                                                        "website": "yes", "cloud": "no"})
+    answer_all(
+        client,
+        token,
+        load_questionnaire_from(app2),
+        overrides={"accounts": "spreadsheet", "website": "yes", "cloud": "no"},
+    )
     assert submit(client, token).status_code == 302
     scores = json.loads(assessment_row(app2, token)["scores_json"])
     assert scores["version"] == 2
     assert scores["overall"] == pytest.approx(100 * (3 / 4 + 1 + 0) / 3, abs=1e-3)
-    assert query(app2, "SELECT DISTINCT questionnaire_version FROM scores WHERE assessment_id = ?",
-                 (row["id"],)) == [(2,)]
+    assert query(app2, "SELECT DISTINCT questionnaire_version FROM scores WHERE assessment_id = ?", (row["id"],)) == [
+        (2,)
+    ]
     # Both versions are stored, with their source.
-    stored = dict(query(app2, "SELECT version, source_text FROM questionnaire_versions "
-                              "WHERE questionnaire_id = 'small'"))
+    stored = dict(
+        query(app2, "SELECT version, source_text FROM questionnaire_versions WHERE questionnaire_id = 'small'")
+    )
     assert stored == {1: V1, 2: V2}
 
 

@@ -8,7 +8,8 @@ returned as `Refusal` values naming the question and the rule, for the caller to
 from __future__ import annotations
 
 import math
-from typing import Any, Mapping, NamedTuple
+from collections.abc import Mapping
+from typing import Any, NamedTuple
 
 from .model import NOT_APPLICABLE, Question, Questionnaire, Section
 from .scoring import Scores, hidden_questions, score_response, visible_answers
@@ -60,9 +61,7 @@ def read_answer(question: Question, raw: RawAnswer) -> tuple[Any, Refusal | None
     value = raw.value or None
     if question.type == "checklist" and value:
         ticked = [value] if isinstance(value, str) else list(value)
-        exclusive = [
-            v for v in ticked if v == NOT_APPLICABLE or (question.option(v) and question.option(v).exclusive)
-        ]
+        exclusive = [v for v in ticked if v == NOT_APPLICABLE or (question.option(v) and question.option(v).exclusive)]
         refusal = Refusal(question.id, EXCLUSIVE, exclusive[0]) if exclusive and len(ticked) > 1 else None
         # Stored in the questionnaire's order, whatever order the browser sent.
         chosen = tuple(o.value for o in question.options if o.value in ticked)

@@ -7,7 +7,8 @@ pass it as `own` and it is left out, without copying the sequence.
 from __future__ import annotations
 
 from bisect import bisect_left
-from typing import Iterable, Mapping, NamedTuple, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import NamedTuple
 
 # Peer groups, from the closest to the widest.
 SECTOR_SIZE, SECTOR, ALL = "sector_size", "sector", "all"

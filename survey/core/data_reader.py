@@ -51,7 +51,7 @@ class DataReader:
             return []
         return value
 
-    def text(self, node: dict, key: str, where: str, required: bool = False) -> Text | None:
+    def text(self, node: dict, key: str, where: str, required: bool = False) -> Text | None:  # noqa: ARG002
         # A missing required text is reported by mapping(), which knows every required key.
         value = node.get(key) if isinstance(node, dict) else None
         if value is None:
@@ -83,8 +83,9 @@ class DataReader:
             self.problem(node, where, f"id '{value}' is a reserved word")
         return value
 
-    def number(self, node: dict, key: str, where: str, default: float | None = None,
-               positive: bool = False) -> float | None:
+    def number(
+        self, node: dict, key: str, where: str, default: float | None = None, positive: bool = False
+    ) -> float | None:
         value = node.get(key, default) if isinstance(node, dict) else default
         if value is None:
             return None
@@ -106,7 +107,7 @@ class DataReader:
             return False
         return value
 
-    def plain(self, node: dict, key: str, where: str, required: bool = False) -> str | None:
+    def plain(self, node: dict, key: str, where: str, required: bool = False) -> str | None:  # noqa: ARG002
         value = node.get(key)
         if value is None:
             return None

@@ -205,7 +205,7 @@ class _Parser:
                 return _tree(_compare(op, left, right), ["cmp", op, _operand(left), _operand(right)])
             is_name, value, column = left
             if isinstance(value, bool):
-                return _tree((lambda answers: True) if value else (lambda answers: False), ["const", value])
+                return _tree((lambda _answers: True) if value else (lambda _answers: False), ["const", value])
             advice = f"write answered({value}) or compare it, e.g. {value} == 'yes'"
             if not is_name:
                 advice = "compare a question with it, e.g. employees >= 10"
@@ -293,7 +293,7 @@ def _compare(op: str, left: Operand, right: Operand) -> Test:
     name, value = left[1], right[1]
     if not left[0]:
         result = _compare_values(op, name, value)
-        return lambda a: result
+        return lambda _a: result
     if right[0]:
         return lambda a: _compare_values(op, a.get(name), a.get(value))
     # These closures follow the rules of _compare_values; a test checks they agree.

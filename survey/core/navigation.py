@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from .model import Questionnaire, Section
 from .scoring import hidden_questions
@@ -34,9 +35,7 @@ def position(questionnaire: Questionnaire, index: int, hidden: set[str]) -> tupl
     return (shown.index(index) + 1 if index in shown else index + 1), len(shown)
 
 
-def next_section(
-    questionnaire: Questionnaire, index: int, answers: Mapping[str, Any], going_back: bool
-) -> int | None:
+def next_section(questionnaire: Questionnaire, index: int, answers: Mapping[str, Any], going_back: bool) -> int | None:
     """Return the index of the section a button leads to, or None past either end."""
     shown = shown_sections(questionnaire, hidden_questions(questionnaire, answers))
     if going_back:

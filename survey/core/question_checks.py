@@ -7,8 +7,17 @@ from typing import Any
 
 from .data_reader import DataReader, kind
 from .expressions import Condition, ExpressionError, parse_condition
-from .model import EFFORTS, NOT_APPLICABLE, QUESTION_TYPES, SCORED_TYPES, YESNO_POINTS, Band, Option, Question
-from .model import Recommendation
+from .model import (
+    EFFORTS,
+    NOT_APPLICABLE,
+    QUESTION_TYPES,
+    SCORED_TYPES,
+    YESNO_POINTS,
+    Band,
+    Option,
+    Question,
+    Recommendation,
+)
 
 OPTION_KEYS = {"value", "label", "description", "score", "not_applicable", "exclusive"}
 BAND_KEYS = {"min", "score"}
@@ -60,7 +69,9 @@ class QuestionChecks(DataReader):
             self._condition(node, where, qid)
         options = self.options(node, where, qtype) if qtype in ("choice", "checklist") else ()
         bands = self.bands(node, where) if qtype == "number" else ()
-        low, high = (self.number(node, "min", where), self.number(node, "max", where)) if qtype == "number" else (None, None)
+        low, high = (
+            (self.number(node, "min", where), self.number(node, "max", where)) if qtype == "number" else (None, None)
+        )
         if low is not None and high is not None and low >= high:
             self.problem(node, where, f"min {low:g} must be below max {high:g}")
         if bands and low is None:
@@ -75,17 +86,34 @@ class QuestionChecks(DataReader):
             self.problem(node, where, "a scored question needs a 'source'")
         recommendations = self.recommendations(node, where, qid, qtype, options, max_points)
         return Question(
-            id=qid, type=qtype, label=self.text(node, "label", where, True), hint=self.text(node, "hint", where),
-            required=self.flag(node, "required", where), required_message=self.text(node, "required_message", where),
-            relevant=self.conditions.get(qid, (None,))[0], source=self.plain(node, "source", where),
-            weight=self.number(node, "weight", where, 1.0, positive=True), options=options,
-            option_points=MappingProxyType({o.value: o.score for o in options if o.score is not None and not o.not_applicable}),
-            not_applicable_values=frozenset({o.value for o in options if o.not_applicable} | (
-                {NOT_APPLICABLE} if node.get("allow_not_applicable") is True else set())),
-            allow_not_applicable=self.flag(node, "allow_not_applicable", where), min=low, max=high,
-            bounds_message=self.text(node, "bounds_message", where), unit=self.plain(node, "unit", where),
-            bands=bands, max_score=max_score, max_points=max_points, recommendations=recommendations,
-            theme_id=theme_id, pillar_id=pillar_id,
+            id=qid,
+            type=qtype,
+            label=self.text(node, "label", where, True),
+            hint=self.text(node, "hint", where),
+            required=self.flag(node, "required", where),
+            required_message=self.text(node, "required_message", where),
+            relevant=self.conditions.get(qid, (None,))[0],
+            source=self.plain(node, "source", where),
+            weight=self.number(node, "weight", where, 1.0, positive=True),
+            options=options,
+            option_points=MappingProxyType(
+                {o.value: o.score for o in options if o.score is not None and not o.not_applicable}
+            ),
+            not_applicable_values=frozenset(
+                {o.value for o in options if o.not_applicable}
+                | ({NOT_APPLICABLE} if node.get("allow_not_applicable") is True else set())
+            ),
+            allow_not_applicable=self.flag(node, "allow_not_applicable", where),
+            min=low,
+            max=high,
+            bounds_message=self.text(node, "bounds_message", where),
+            unit=self.plain(node, "unit", where),
+            bands=bands,
+            max_score=max_score,
+            max_points=max_points,
+            recommendations=recommendations,
+            theme_id=theme_id,
+            pillar_id=pillar_id,
         )
 
     def options(self, node: dict, where: str, qtype: str) -> tuple[Option, ...]:
@@ -112,10 +140,16 @@ class QuestionChecks(DataReader):
             exclusive = self.flag(item, "exclusive", place)
             if exclusive and qtype != "checklist":
                 self.problem(item, place, "'exclusive' is only for checklist options")
-            options.append(Option(
-                value=value, label=self.text(item, "label", place, True), description=self.text(item, "description", place),
-                score=None if not_applicable else score, not_applicable=not_applicable, exclusive=exclusive,
-            ))
+            options.append(
+                Option(
+                    value=value,
+                    label=self.text(item, "label", place, True),
+                    description=self.text(item, "description", place),
+                    score=None if not_applicable else score,
+                    not_applicable=not_applicable,
+                    exclusive=exclusive,
+                )
+            )
         return tuple(options)
 
     def bands(self, node: dict, where: str) -> tuple[Band, ...]:
@@ -130,8 +164,9 @@ class QuestionChecks(DataReader):
                     bands.append(Band(min=low, score=score))
         return tuple(bands)
 
-    def recommendations(self, node: dict, where: str, qid: str, qtype: str,
-                        options: tuple[Option, ...], max_points: float) -> tuple[Recommendation, ...]:
+    def recommendations(
+        self, node: dict, where: str, qid: str, qtype: str, options: tuple[Option, ...], max_points: float
+    ) -> tuple[Recommendation, ...]:
         if qtype not in SCORED_TYPES or max_points <= 0:
             return ()
         found = []
@@ -148,8 +183,12 @@ class QuestionChecks(DataReader):
             if trigger == "points_at_most":
                 points = self.number(item, "if_points_at_most", place)
                 if points is not None and points >= max_points:
-                    self.problem(item, place, f"if_points_at_most {points:g} is not below the question's "
-                                 f"maximum {max_points:g}: it would apply even to the best answer")
+                    self.problem(
+                        item,
+                        place,
+                        f"if_points_at_most {points:g} is not below the question's "
+                        f"maximum {max_points:g}: it would apply even to the best answer",
+                    )
             else:
                 wanted = "choice" if trigger == "selected" else "checklist"
                 chosen = item[triggers[0]]
@@ -166,11 +205,18 @@ class QuestionChecks(DataReader):
             if effort not in EFFORTS:
                 self.problem(item, place, f"effort {effort!r} must be one of {', '.join(EFFORTS)}")
             rid = item.get("id", f"{qid}_{i + 1}")
-            found.append(Recommendation(
-                id=self.identifier(item, place, rid), question_id=qid, trigger=trigger, points=points,
-                values=chosen, action=self.text(item, "action", place, True), effort=effort,
-                source=self.plain(item, "source", place, True),
-            ))
+            found.append(
+                Recommendation(
+                    id=self.identifier(item, place, rid),
+                    question_id=qid,
+                    trigger=trigger,
+                    points=points,
+                    values=chosen,
+                    action=self.text(item, "action", place, True),
+                    effort=effort,
+                    source=self.plain(item, "source", place, True),
+                )
+            )
         return tuple(found)
 
     def _condition(self, node: dict, where: str, qid: str) -> None:

@@ -31,12 +31,27 @@ from .model import (
 from .validation import build_questionnaire
 from .yaml_source import ERRORS_FOR_FILE, Problem, parse_yaml, read_yaml
 
-
 # The objects a questionnaire loads into are imported from here by the rest of the app.
 __all__ = [
-    "EFFORTS", "NOT_APPLICABLE", "QUESTION_TYPES", "SCORED_TYPES", "YESNO_POINTS", "Band", "Level",
-    "Option", "Pillar", "Question", "Questionnaire", "QuestionnaireError", "Recommendation", "Section",
-    "Text", "Theme", "load_folder", "load_questionnaire", "load_questionnaire_text",
+    "EFFORTS",
+    "NOT_APPLICABLE",
+    "QUESTION_TYPES",
+    "SCORED_TYPES",
+    "YESNO_POINTS",
+    "Band",
+    "Level",
+    "Option",
+    "Pillar",
+    "Question",
+    "Questionnaire",
+    "QuestionnaireError",
+    "Recommendation",
+    "Section",
+    "Text",
+    "Theme",
+    "load_folder",
+    "load_questionnaire",
+    "load_questionnaire_text",
 ]
 
 
@@ -80,9 +95,7 @@ def load_folder(folder: str | Path) -> dict[str, Questionnaire]:
             problems.extend(error.problems)
             continue
         if questionnaire.id in loaded:
-            problems.append(
-                Problem(path.name, None, "id", f"id '{questionnaire.id}' is used by another file too")
-            )
+            problems.append(Problem(path.name, None, "id", f"id '{questionnaire.id}' is used by another file too"))
             continue
         loaded[questionnaire.id] = questionnaire
     if problems:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping, NamedTuple
+from collections.abc import Mapping
+from typing import Any, NamedTuple
 
 from .model import EFFORTS, Question, Questionnaire, Recommendation
 from .scoring import SCORED, Scores, visible_answers

@@ -8,8 +8,9 @@ does not apply to the firm.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import partial
-from typing import Any, Mapping, NamedTuple
+from typing import Any, NamedTuple
 
 from .model import YESNO_POINTS, Level, Question, Questionnaire
 
@@ -85,7 +86,7 @@ class Scores(NamedTuple):
         }
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "Scores":
+    def from_dict(cls, data: Mapping[str, Any]) -> Scores:
         """Rebuild scores stored with to_dict."""
         pillars = tuple(
             PillarScore(
@@ -241,14 +242,20 @@ def _plan(questionnaire: Questionnaire) -> tuple:
     if cached is not None and cached[0] is questionnaire:
         return cached[1]
     plan = tuple(
-        (pillar, tuple(
-            (theme, tuple(
-                (q, q.id, q.max_points, q.weight, q.not_applicable_values, _lookup(q))
-                for q in theme.questions
-                if q.max_points
-            ))
-            for theme in pillar.themes
-        ))
+        (
+            pillar,
+            tuple(
+                (
+                    theme,
+                    tuple(
+                        (q, q.id, q.max_points, q.weight, q.not_applicable_values, _lookup(q))
+                        for q in theme.questions
+                        if q.max_points
+                    ),
+                )
+                for theme in pillar.themes
+            ),
+        )
         for pillar in questionnaire.pillars
     )
     _plans[id(questionnaire)] = (questionnaire, plan)

@@ -9,7 +9,8 @@ digital, follow-ups score a little higher than baselines.
 from __future__ import annotations
 
 import random
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from .model import NOT_APPLICABLE, Question, Questionnaire
 from .profile import REGIONS, SECTORS
@@ -30,8 +31,23 @@ SECTOR_PROFILE = {
 }
 SIZE_SHARE = (("micro", 0.6, -0.08), ("small", 0.3, 0.0), ("medium", 0.1, 0.10))
 PERIODS = (("2025-H2", "2025-09-15"), ("2026-H2", "2026-09-15"))
-NAME_PARTS = ("Andina", "del Sur", "Inca", "Pacífico", "Norteña", "Sierra", "Amazónica", "Colonial",
-              "Los Olivos", "San Juan", "Santa Rosa", "El Sol", "La Unión", "Progreso", "Huayna")
+NAME_PARTS = (
+    "Andina",
+    "del Sur",
+    "Inca",
+    "Pacífico",
+    "Norteña",
+    "Sierra",
+    "Amazónica",
+    "Colonial",
+    "Los Olivos",
+    "San Juan",
+    "Santa Rosa",
+    "El Sol",
+    "La Unión",
+    "Progreso",
+    "Huayna",
+)
 PILLAR_INDEX = {"digital": 0, "green": 1, "work": 2}
 
 
@@ -72,8 +88,12 @@ def generate(questionnaire: Questionnaire, count: int, seed: int = 2026) -> Iter
         size, shift = rng.choices([(s, d) for s, _, d in SIZE_SHARE], weights=[w for _, w, _ in SIZE_SHARE])[0]
         base = [min(0.95, max(0.05, rng.gauss(v + shift, 0.15))) for v in SECTOR_PROFILE[sector]]
         firm = {
-            "name": f"Demo {rng.choice(NAME_PARTS)} {firm_number}", "sector": sector, "size": size,
-            "region": rng.choice(REGIONS), "year_founded": rng.randint(1975, 2024), "is_demo": 1,
+            "name": f"Demo {rng.choice(NAME_PARTS)} {firm_number}",
+            "sector": sector,
+            "size": size,
+            "region": rng.choice(REGIONS),
+            "year_founded": rng.randint(1975, 2024),
+            "is_demo": 1,
             "created_at": PERIODS[0][1] + "T09:00:00+00:00",
         }
         periods = PERIODS if rng.random() < 0.4 else (rng.choice(PERIODS),)
@@ -90,7 +110,10 @@ def generate(questionnaire: Questionnaire, count: int, seed: int = 2026) -> Iter
             answers, _ = visible_answers(questionnaire, answers)
             made += 1
             yield {
-                "firm": firm, "firm_number": firm_number, "period": period,
+                "firm": firm,
+                "firm_number": firm_number,
+                "period": period,
                 "submitted_at": f"{day}T{rng.randint(8, 18):02d}:00:00+00:00",
-                "answers": answers, "scores": score_response(questionnaire, answers),
+                "answers": answers,
+                "scores": score_response(questionnaire, answers),
             }

@@ -55,8 +55,7 @@ class _Checker(QuestionChecks):
         description = self.text(data, "description", where)
         levels = self.levels(data, "levels") if "levels" in data else ()
         pillars = tuple(
-            self.pillar(node, f"pillars[{i}]", levels)
-            for i, node in enumerate(self.listing(data, "pillars", where))
+            self.pillar(node, f"pillars[{i}]", levels) for i, node in enumerate(self.listing(data, "pillars", where))
         )
         pillars = tuple(p for p in pillars if p is not None)
         self._unique_dimension_ids(pillars)
@@ -66,11 +65,20 @@ class _Checker(QuestionChecks):
         if self.problems:
             return None
         return Questionnaire(
-            id=qid, version=version, title=title, description=description,
-            languages=self.languages, default_language=default_language,
-            estimated_minutes=minutes, levels=levels, pillars=pillars, sections=sections,
-            questions=MappingProxyType(questions), evaluation_order=order,
-            source_text="", digest="",
+            id=qid,
+            version=version,
+            title=title,
+            description=description,
+            languages=self.languages,
+            default_language=default_language,
+            estimated_minutes=minutes,
+            levels=levels,
+            pillars=pillars,
+            sections=sections,
+            questions=MappingProxyType(questions),
+            evaluation_order=order,
+            source_text="",
+            digest="",
         )
 
     def _languages(self, data: dict) -> tuple[str, ...]:
@@ -100,10 +108,15 @@ class _Checker(QuestionChecks):
                 continue
             if low >= high:
                 self.problem(item, place, f"min {low:g} must be below max {high:g}")
-            levels.append(Level(
-                id=self.identifier(item, place, item.get("id")), name=self.text(item, "name", place, True),
-                description=self.text(item, "description", place), min=low, max=high,
-            ))
+            levels.append(
+                Level(
+                    id=self.identifier(item, place, item.get("id")),
+                    name=self.text(item, "name", place, True),
+                    description=self.text(item, "description", place),
+                    min=low,
+                    max=high,
+                )
+            )
         if levels:
             if levels[0].min != 0:
                 self.problem(node, where, f"the first level must start at 0, not {levels[0].min:g}")
@@ -111,11 +124,19 @@ class _Checker(QuestionChecks):
                 self.problem(node, where, f"the last level must end at 100, not {levels[-1].max:g}")
             for before, after in zip(levels, levels[1:]):
                 if after.min < before.max:
-                    self.problem(node, where, f"levels '{before.id}' and '{after.id}' overlap "
-                                 f"({before.min:g}-{before.max:g} and {after.min:g}-{after.max:g})")
+                    self.problem(
+                        node,
+                        where,
+                        f"levels '{before.id}' and '{after.id}' overlap "
+                        f"({before.min:g}-{before.max:g} and {after.min:g}-{after.max:g})",
+                    )
                 elif after.min > before.max:
-                    self.problem(node, where, f"gap between levels '{before.id}' and '{after.id}' "
-                                 f"(nothing covers {before.max:g} to {after.min:g})")
+                    self.problem(
+                        node,
+                        where,
+                        f"gap between levels '{before.id}' and '{after.id}' "
+                        f"(nothing covers {before.max:g} to {after.min:g})",
+                    )
         return tuple(levels)
 
     def pillar(self, node: Any, where: str, default_levels: tuple[Level, ...]) -> Pillar | None:
@@ -127,12 +148,14 @@ class _Checker(QuestionChecks):
         if not levels and "levels" not in node:
             self.problem(node, where, "has no maturity levels: give 'levels' here or at the top")
         themes = tuple(
-            self.theme(item, f"{where}.themes[{i}]", pid)
-            for i, item in enumerate(self.listing(node, "themes", where))
+            self.theme(item, f"{where}.themes[{i}]", pid) for i, item in enumerate(self.listing(node, "themes", where))
         )
         return Pillar(
-            id=pid, title=self.text(node, "title", where, True), description=self.text(node, "description", where),
-            weight=self.number(node, "weight", where, 1.0, positive=True), levels=levels,
+            id=pid,
+            title=self.text(node, "title", where, True),
+            description=self.text(node, "description", where),
+            weight=self.number(node, "weight", where, 1.0, positive=True),
+            levels=levels,
             themes=tuple(t for t in themes if t is not None),
         )
 
@@ -149,12 +172,17 @@ class _Checker(QuestionChecks):
         if questions and not any(q.scored for q in questions):
             self.problem(node, where, "has no scored question, so it cannot be scored")
         return Theme(
-            id=tid, title=self.text(node, "title", where, True), description=self.text(node, "description", where),
-            weight=self.number(node, "weight", where, 1.0, positive=True), questions=questions, pillar_id=pillar_id,
+            id=tid,
+            title=self.text(node, "title", where, True),
+            description=self.text(node, "description", where),
+            weight=self.number(node, "weight", where, 1.0, positive=True),
+            questions=questions,
+            pillar_id=pillar_id,
         )
+
     def evaluation_order(self, questions: dict[str, Question]) -> tuple[Question, ...]:
         """Order questions so that each condition's questions come first; report cycles."""
-        for qid, (condition, where, node) in self.conditions.items():
+        for condition, where, node in self.conditions.values():
             for name in sorted(condition.names):
                 if name not in questions and name not in self.question_lines:
                     self.problem(node, f"{where}, relevant", f"refers to unknown question '{name}'")
@@ -167,7 +195,7 @@ class _Checker(QuestionChecks):
             if state.get(qid) == "done":
                 return
             if state.get(qid) == "active":
-                cycle = path[path.index(qid):] + [qid]
+                cycle = path[path.index(qid) :] + [qid]
                 condition, where, node = self.conditions[qid]
                 self.problem(node, f"{where}, relevant", "conditions form a circle: " + " -> ".join(cycle))
                 return

@@ -55,7 +55,7 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode):
         except TypeError:
             raise yaml.constructor.ConstructorError(
                 None, None, "a key must be a plain value", key_node.start_mark
-            )
+            ) from None
         if index >= merged:
             if key in seen:
                 loader.duplicates.append((key_node.start_mark.line + 1, key))
@@ -74,9 +74,11 @@ def read_yaml(path: Path) -> tuple[str, Any, list[Problem]]:
     except OSError as error:
         return "", None, [Problem(name, None, "", f"cannot be read: {error.strerror}")]
     if size > MAX_FILE_BYTES:
-        return "", None, [
-            Problem(name, None, "", f"is {size:,} bytes; a questionnaire may be at most {MAX_FILE_BYTES:,}")
-        ]
+        return (
+            "",
+            None,
+            [Problem(name, None, "", f"is {size:,} bytes; a questionnaire may be at most {MAX_FILE_BYTES:,}")],
+        )
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
@@ -104,13 +106,10 @@ def parse_yaml(text: str, name: str) -> tuple[Any, list[Problem]]:
     finally:
         loader.dispose()
     problems = [
-        Problem(name, line, "", f"key '{key}' appears twice in the same mapping")
-        for line, key in loader.duplicates
+        Problem(name, line, "", f"key '{key}' appears twice in the same mapping") for line, key in loader.duplicates
     ]
     if _count_values(data, MAX_VALUES) > MAX_VALUES:
-        problems.append(
-            Problem(name, None, "", f"expands to more than {MAX_VALUES:,} values (too many YAML aliases?)")
-        )
+        problems.append(Problem(name, None, "", f"expands to more than {MAX_VALUES:,} values (too many YAML aliases?)"))
     if data is None:
         problems.append(Problem(name, None, "", "the file is empty"))
     elif not isinstance(data, dict) and not problems:

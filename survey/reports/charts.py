@@ -8,7 +8,7 @@ markup in names and labels (links, styles, line breaks), and a firm may be named
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 FIRM_COLOUR = "#0b5cad"
 PEER_COLOUR = "#b35900"
@@ -36,8 +36,14 @@ def _closed(values: Sequence) -> list:
     return list(values) + list(values[:1])
 
 
-def radar_figure(axes: Sequence[str], firm: Sequence[float | None], median: Sequence[float | None],
-                 q1: Sequence[float | None], q3: Sequence[float | None], names: dict[str, str]) -> dict:
+def radar_figure(
+    axes: Sequence[str],
+    firm: Sequence[float | None],
+    median: Sequence[float | None],
+    q1: Sequence[float | None],
+    q3: Sequence[float | None],
+    names: dict[str, str],
+) -> dict:
     """Return a radar of the firm's theme scores against the peer median and interquartile band."""
     axes = [wrap_label(axis) for axis in axes]
     names = {key: plotly_text(name) for key, name in names.items()}
@@ -46,28 +52,58 @@ def radar_figure(axes: Sequence[str], firm: Sequence[float | None], median: Sequ
     if band:
         # One outline around the upper quartile and back around the lower one, in the opposite
         # direction: filled, it leaves the middle empty, drawing the band between the quartiles.
-        data.append({
-            "type": "scatterpolar", "name": names["band"], "theta": _closed(axes) + _closed(axes)[::-1],
-            "r": _closed(q3) + _closed(q1)[::-1], "fill": "toself", "fillcolor": "rgba(179,89,0,0.15)",
-            "line": {"width": 0}, "hoverinfo": "skip", "mode": "lines",
-        })
+        data.append(
+            {
+                "type": "scatterpolar",
+                "name": names["band"],
+                "theta": _closed(axes) + _closed(axes)[::-1],
+                "r": _closed(q3) + _closed(q1)[::-1],
+                "fill": "toself",
+                "fillcolor": "rgba(179,89,0,0.15)",
+                "line": {"width": 0},
+                "hoverinfo": "skip",
+                "mode": "lines",
+            }
+        )
     if any(v is not None for v in median):
-        data.append({
-            "type": "scatterpolar", "name": names["median"], "theta": _closed(axes), "r": _closed(median),
-            "mode": "lines", "line": {"color": PEER_COLOUR, "dash": "dash", "width": 2},
-        })
+        data.append(
+            {
+                "type": "scatterpolar",
+                "name": names["median"],
+                "theta": _closed(axes),
+                "r": _closed(median),
+                "mode": "lines",
+                "line": {"color": PEER_COLOUR, "dash": "dash", "width": 2},
+            }
+        )
     # The firm as a line, not an area: over the peers' band, two fills blend into a muddy colour.
-    data.append({
-        "type": "scatterpolar", "name": names["firm"], "theta": _closed(axes), "r": _closed(firm),
-        "mode": "lines+markers", "line": {"color": FIRM_COLOUR, "width": 3}, "marker": {"size": 6},
-    })
+    data.append(
+        {
+            "type": "scatterpolar",
+            "name": names["firm"],
+            "theta": _closed(axes),
+            "r": _closed(firm),
+            "mode": "lines+markers",
+            "line": {"color": FIRM_COLOUR, "width": 3},
+            "marker": {"size": 6},
+        }
+    )
     layout = {
         # The scale's labels run between the first two axes rather than along the first one.
-        "polar": {"radialaxis": {"range": [0, 100], "tickvals": [25, 50, 75, 100],
-                                 "angle": 90 - 180 / max(len(axes), 1), "tickfont": {"size": 8}},
-                  "angularaxis": {"direction": "clockwise", "tickfont": {"size": 10}}},
-        "showlegend": True, "legend": {"orientation": "h", "x": 0, "y": -0.08},
-        "margin": {"l": 60, "r": 60, "t": 20, "b": 10}, "font": {"size": 11}, "dragmode": False,
+        "polar": {
+            "radialaxis": {
+                "range": [0, 100],
+                "tickvals": [25, 50, 75, 100],
+                "angle": 90 - 180 / max(len(axes), 1),
+                "tickfont": {"size": 8},
+            },
+            "angularaxis": {"direction": "clockwise", "tickfont": {"size": 10}},
+        },
+        "showlegend": True,
+        "legend": {"orientation": "h", "x": 0, "y": -0.08},
+        "margin": {"l": 60, "r": 60, "t": 20, "b": 10},
+        "font": {"size": 11},
+        "dragmode": False,
         "height": 460,
     }
     return {"data": data, "layout": layout}

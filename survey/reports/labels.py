@@ -14,7 +14,8 @@ from babel import support
 
 from ..core.model import NOT_APPLICABLE, Question, Questionnaire
 from ..core.profile import N_, SECTORS, SIZES
-from ..core.scoring import HIDDEN, NOT_APPLICABLE as STATUS_NA, UNANSWERED
+from ..core.scoring import HIDDEN, UNANSWERED
+from ..core.scoring import NOT_APPLICABLE as STATUS_NA
 
 CATALOGS = Path(__file__).resolve().parent.parent / "translations"
 SOURCE_LANGUAGE = "en"  # the language the messages are written in: it needs no catalog

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlite_utils
@@ -24,7 +24,7 @@ class AssessmentLocked(Exception):
 
 def now() -> str:
     """Return the current UTC time as an ISO timestamp."""
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def hash_token(token: str) -> str:
@@ -148,9 +148,7 @@ def load_answers(db: sqlite_utils.Database, assessment_id: int) -> dict[str, Any
     return {qid: decode_answer(value) for qid, value in rows}
 
 
-def save_answers(
-    db: sqlite_utils.Database, assessment_id: int, answers: dict[str, Any], current_section: int
-) -> None:
+def save_answers(db: sqlite_utils.Database, assessment_id: int, answers: dict[str, Any], current_section: int) -> None:
     """Store a page of answers (None clears one) and where the owner is; refuse a locked assessment."""
     with write(db):
         changed = db.execute(

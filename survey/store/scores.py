@@ -9,9 +9,7 @@ import sqlite_utils
 from ..core.scoring import Scores
 
 
-def store_scores(
-    db: sqlite_utils.Database, assessment: dict, scores: Scores, period: str, is_demo: int = 0
-) -> None:
+def store_scores(db: sqlite_utils.Database, assessment: dict, scores: Scores, period: str, is_demo: int = 0) -> None:
     """Write one row per scored dimension; earlier assessments of the firm stop being its latest."""
     db.execute("UPDATE scores SET is_latest = 0 WHERE firm_id = ? AND is_latest = 1", [assessment["firm_id"]])
     base = (
@@ -58,7 +56,9 @@ def group_scores(
     db: sqlite_utils.Database, questionnaire_id: str, version: int, sector: str | None, size: str | None
 ) -> dict[str, array]:
     """Return sorted scores by dimension for the latest assessment of each firm in a group."""
-    sql = "SELECT dimension, score FROM scores WHERE questionnaire_id = ? AND questionnaire_version = ? AND is_latest = 1"
+    sql = (
+        "SELECT dimension, score FROM scores WHERE questionnaire_id = ? AND questionnaire_version = ? AND is_latest = 1"
+    )
     params: list = [questionnaire_id, version]
     if sector is not None:
         sql += " AND sector = ?"

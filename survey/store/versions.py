@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import sqlite_utils
 
@@ -44,8 +44,12 @@ class Registry:
 
     def publish(self, db: sqlite_utils.Database, questionnaire: Questionnaire) -> None:
         """Make sure a version is stored before an assessment uses it, once per worker and database."""
-        key = (db.conn.execute("PRAGMA database_list").fetchone()[2], questionnaire.id, questionnaire.version,
-               questionnaire.digest)
+        key = (
+            db.conn.execute("PRAGMA database_list").fetchone()[2],
+            questionnaire.id,
+            questionnaire.version,
+            questionnaire.digest,
+        )
         if key in self._published:
             return
         with write(db):
@@ -61,8 +65,13 @@ def publish(db: sqlite_utils.Database, questionnaire: Questionnaire) -> None:
         raise QuestionnaireError([problem])
     db.execute(
         "INSERT OR REPLACE INTO questionnaire_versions VALUES (?, ?, ?, ?, ?)",
-        [questionnaire.id, questionnaire.version, questionnaire.digest, questionnaire.source_text,
-         datetime.now(timezone.utc).isoformat(timespec="seconds")],
+        [
+            questionnaire.id,
+            questionnaire.version,
+            questionnaire.digest,
+            questionnaire.source_text,
+            datetime.now(UTC).isoformat(timespec="seconds"),
+        ],
     )
 
 
@@ -73,8 +82,12 @@ def publishing_problem(db: sqlite_utils.Database, questionnaire: Questionnaire) 
     ).fetchone()[0]
     where = f"{questionnaire.id}.yaml"
     if latest is not None and questionnaire.version < latest:
-        return Problem(where, None, "version",
-                       f"version {questionnaire.version} is older than version {latest}, already in use; versions only go up")
+        return Problem(
+            where,
+            None,
+            "version",
+            f"version {questionnaire.version} is older than version {latest}, already in use; versions only go up",
+        )
     row = db.execute(
         "SELECT digest FROM questionnaire_versions WHERE questionnaire_id = ? AND version = ?",
         [questionnaire.id, questionnaire.version],
@@ -85,9 +98,13 @@ def publishing_problem(db: sqlite_utils.Database, questionnaire: Questionnaire) 
             [questionnaire.id, questionnaire.version],
         ).fetchone()[0]
         if used:
-            return Problem(where, None, "version",
-                           f"the file changed but version {questionnaire.version} is already used by {used} "
-                           f"assessment(s); raise version to {questionnaire.version + 1}")
+            return Problem(
+                where,
+                None,
+                "version",
+                f"the file changed but version {questionnaire.version} is already used by {used} "
+                f"assessment(s); raise version to {questionnaire.version + 1}",
+            )
     return None
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import wraps
-from typing import Callable, NamedTuple
+from typing import NamedTuple
 
 from flask import abort, current_app, flash, g, redirect, request, url_for
 

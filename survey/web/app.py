@@ -18,9 +18,7 @@ PACKAGE = Path(__file__).resolve().parent.parent
 
 def build_app(test_config: dict | None = None, instance_path: str | None = None) -> Flask:
     """Build the app; see survey.create_app."""
-    app = Flask(
-        "survey", root_path=str(PACKAGE), instance_path=instance_path, instance_relative_config=True
-    )
+    app = Flask("survey", root_path=str(PACKAGE), instance_path=instance_path, instance_relative_config=True)
     app.config.from_mapping(DEFAULTS)
     app.config.update(
         DATABASE=os.path.join(app.instance_path, "survey.sqlite3"),

@@ -10,9 +10,9 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    SelectChoice,
     IntegerField,
     RadioField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -71,8 +71,9 @@ def na_field_name(question: Question) -> str:
     return f"{question.id}__na"
 
 
-def section_form(questionnaire: Questionnaire, section: Section, language: str,
-                 formdata: Any = None, answers: dict | None = None) -> FlaskForm:
+def section_form(
+    questionnaire: Questionnaire, section: Section, language: str, formdata: Any = None, answers: dict | None = None
+) -> FlaskForm:
     """Build the form of one section, filled from the posted data or the stored answers."""
     data: dict[str, Any] = {}
     for question in section.questions:
@@ -173,8 +174,9 @@ def read_section(
     return posted if valid else None
 
 
-def refusal_message(questionnaire: Questionnaire, question: Question, refusal: Refusal, field: Any,
-                    language: str) -> str:
+def refusal_message(
+    questionnaire: Questionnaire, question: Question, refusal: Refusal, field: Any, language: str
+) -> str:
     """Say in the owner's words why an answer was refused."""
     text = lambda value: questionnaire.text(value, language)  # noqa: E731
     if refusal.rule == EXCLUSIVE:

@@ -7,6 +7,7 @@ requests to any other host: the app must work offline, without anything from the
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from pathlib import Path
@@ -15,16 +16,22 @@ from urllib.parse import urlsplit
 import pytest
 
 from survey import create_app
-from survey.store.schema import migrate
-from survey.web.database import get_db
+from survey.core.questionnaire import load_questionnaire
 from survey.store.demo import store_demo
 from survey.store.peers import clear_cache
-from survey.core.questionnaire import load_questionnaire
+from survey.store.schema import migrate
+from survey.web.database import get_db
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 LOCAL_HOST = "127.0.0.1"
 DEMO_FIRMS = 300
 
@@ -111,7 +118,5 @@ def new_context(browser, live_server, offsite_requests):
 
     yield open_context
     for context in opened:
-        try:
+        with contextlib.suppress(Exception):  # already closed by the test, or the browser went away
             context.close()
-        except Exception:  # already closed by the test, or the browser went away
-            pass

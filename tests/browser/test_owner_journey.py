@@ -17,17 +17,22 @@ from playwright.sync_api import Page, expect
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS_SCREENSHOT = ROOT / "docs" / "results.png"
-PHONE = {"viewport": {"width": 375, "height": 740}, "is_mobile": True, "has_touch": True,
-         "device_scale_factor": 2}
+PHONE = {"viewport": {"width": 375, "height": 740}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
 PHONE_WIDTH = PHONE["viewport"]["width"]
 SECTION_URL = re.compile(r"/a/[^/]+/section/(\d+)$")
 LANDING_HEADING = "How ready is your firm for digital and green markets?"
-PROFILE = {"name": "Muebles Arequipa", "sector": "wood_furniture", "size": "micro", "region": "Arequipa",
-           "year_founded": "2008"}
+PROFILE = {
+    "name": "Muebles Arequipa",
+    "sector": "wood_furniture",
+    "size": "micro",
+    "region": "Arequipa",
+    "year_founded": "2008",
+}
 TEXT_ANSWER = "Encontrar personal con experiencia."
 
 
 # --------------------------------------------------------------------------- helpers
+
 
 def spanish(message: str) -> str:
     """Return a message as the compiled Spanish catalog translates it."""
@@ -123,7 +128,8 @@ def complete_sections(page: Page, questionnaire, each_page=None) -> dict[str, ob
         continue_(page)
         after = section_of(page)
         assert after is None or after > number, (
-            f"section {number} was not accepted: {page.locator('.errors, .flash').all_inner_texts()}")
+            f"section {number} was not accepted: {page.locator('.errors, .flash').all_inner_texts()}"
+        )
     expect(page).to_have_url(re.compile(r"/a/[^/]+/review$"))
     return given
 
@@ -149,8 +155,10 @@ def expect_chart_drawn(page: Page) -> None:
 
 # --------------------------------------------------------------------------- tests
 
-def test_owner_on_a_phone_in_spanish_resumes_on_another_device(new_context, live_server, questionnaire,
-                                                                offsite_requests, tmp_path):
+
+def test_owner_on_a_phone_in_spanish_resumes_on_another_device(
+    new_context, live_server, questionnaire, offsite_requests, tmp_path
+):
     """Start on one phone, answer two sections, leave; finish on another device from the private link."""
     phone = new_context(locale="es-PE", **PHONE)
     page = phone.new_page()
@@ -200,9 +208,11 @@ def test_owner_on_a_phone_in_spanish_resumes_on_another_device(new_context, live
     for question in questionnaire.sections[0].questions:
         if question.id in first_two:
             row = page.locator("section.review dl > div").filter(
-                has=page.get_by_text(questionnaire.text(question.label, "es"), exact=True))
+                has=page.get_by_text(questionnaire.text(question.label, "es"), exact=True)
+            )
             expect(row.locator("dd")).to_contain_text(
-                questionnaire.text(question.option(first_two[question.id]).label, "es"))
+                questionnaire.text(question.option(first_two[question.id]).label, "es")
+            )
     assert rest, "the remaining sections were answered"
 
     submit_review(page)
@@ -300,8 +310,11 @@ def test_enter_in_a_number_field_goes_on_to_the_next_section(new_context, questi
     page = context.new_page()
     page.goto("/start")
     link = fill_profile(page, name="Enter SAC")
-    number = next(i for i, section in enumerate(questionnaire.sections, start=1)
-                  if any(q.type == "number" for q in section.questions))
+    number = next(
+        i
+        for i, section in enumerate(questionnaire.sections, start=1)
+        if any(q.type == "number" for q in section.questions)
+    )
     assert number > 1
     page.goto(f"{link}/section/{number}")
     answer_page(page, questionnaire)
