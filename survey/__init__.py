@@ -17,6 +17,9 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     With `test_config`, only those settings are added to the defaults (instance/config.py and
     SURVEY_ variables are not read); `instance_path` moves the instance folder.
     """
+    from . import cli
     from .web.app import build_app
 
-    return build_app(test_config, instance_path)
+    app = build_app(test_config, instance_path)
+    cli.init_app(app)
+    return app

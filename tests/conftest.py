@@ -34,3 +34,10 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def en(client):
+    """The client of an owner who chose English."""
+    client.set_cookie("lang", "en")
+    return client

@@ -22,6 +22,8 @@ from test_owner import (
     valid_answers,
 )
 
+from survey.web import access
+
 NOT_FOUND = "We could not find this page or assessment"
 
 
@@ -33,12 +35,6 @@ def snapshot(app) -> tuple:
         query(app, "SELECT * FROM answers ORDER BY assessment_id, question_id"),
         query(app, "SELECT * FROM scores ORDER BY assessment_id, dimension"),
     )
-
-
-@pytest.fixture
-def en(client):
-    client.set_cookie("lang", "en")
-    return client
 
 
 @pytest.fixture
@@ -205,9 +201,16 @@ def test_a_field_posted_twice_keeps_one_answer_or_is_refused(app, en, owner):
 # --------------------------------------------------------------------------- CSRF
 
 
-def test_csrf_protection_is_on_in_the_test_app(app):
-    assert app.config["TESTING"] is True
-    assert app.config.get("WTF_CSRF_ENABLED", True) is True
+def test_csrf_protection_is_on_in_the_test_app(app, en):
+    """A valid profile posted without its form's token is refused with 400 and stores no firm."""
+    response = en.post("/start", data=PROFILE)
+    assert response.status_code == 400
+    assert query(app, "SELECT count(*) FROM firms") == [(0,)]
+    assert query(app, "SELECT count(*) FROM assessments") == [(0,)]
+    # The same profile with the token goes through: the token alone made the difference.
+    page = en.get("/start")
+    assert en.post("/start", data={**PROFILE, "csrf_token": csrf_token(page.data)}).status_code == 302
+    assert query(app, "SELECT count(*) FROM firms") == [(1,)]
 
 
 def test_a_section_post_without_csrf_token_is_refused(app, en, owner):
@@ -347,20 +350,55 @@ def test_a_post_with_an_expired_form_to_a_page_that_does_not_exist_is_a_404(app,
     assert snapshot(app) == before
 
 
-def test_a_stale_page_posted_after_submitting_changes_nothing(app, en):
+LOCKED = "This assessment has been submitted and can no longer be changed."
+
+
+@pytest.mark.parametrize("expired", [False, True])
+def test_a_stale_page_posted_after_submitting_changes_nothing(app, en, expired):
+    """A section page opened before submitting and posted after leads to the results, saying it is locked."""
     token = start(en)
     answer_all(en, token)
     page = en.get(f"/a/{token}/section/1")
     assert submit(en, token).status_code == 302
     before = snapshot(app)
-    app.config["WTF_CSRF_TIME_LIMIT"] = -1
-    response = en.post(
-        f"/a/{token}/section/1", data=form_data(valid_answers(READINESS.sections[0]), csrf_token(page.data))
-    )
-    assert response.status_code in (302, 400, 404, 409)
-    if response.status_code == 302:
-        assert response.headers["Location"] == f"/a/{token}/results"
+    if expired:
+        app.config["WTF_CSRF_TIME_LIMIT"] = -1  # the page's form has expired too
+    changed = valid_answers(READINESS.sections[0], dig_strategy_plan="reviewed")
+    assert changed != {k: v for k, v in stored_answers(app, token).items() if k in changed}
+    response = en.post(f"/a/{token}/section/1", data=form_data(changed, csrf_token(page.data)))
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/a/{token}/results"
+    assert LOCKED in text_of(en.get(response.headers["Location"]))
     assert snapshot(app) == before
+
+
+def test_the_data_layer_refuses_a_save_the_view_thought_was_a_draft(app, en, monkeypatch):
+    """A save racing a submit (the view read the row as a draft) is refused by the lock in the data layer."""
+    token = start(en)
+    answer_all(en, token)
+    assert submit(en, token).status_code == 302
+    before = snapshot(app)
+    real_find = access.find_assessment
+
+    def stale_find(db, token_):
+        found = real_find(db, token_)
+        return found and {**found, "status": "draft"}  # as read just before the submit landed
+
+    monkeypatch.setattr(access, "find_assessment", stale_find)
+    page = en.get(f"/a/{token}/section/1")
+    assert page.status_code == 200  # the view believes the assessment is still a draft
+    changed = valid_answers(READINESS.sections[0], dig_strategy_plan="reviewed")
+    assert changed != {k: v for k, v in stored_answers(app, token).items() if k in changed}
+    response = en.post(f"/a/{token}/section/1", data=form_data(changed, csrf_token(page.data)))
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/a/{token}/results"
+    assert snapshot(app) == before
+    # Submitting again from the stale view is refused by the data layer too.
+    response = en.post(f"/a/{token}/submit", data={"csrf_token": csrf_token(page.data)})
+    assert response.status_code == 302 and response.headers["Location"] == f"/a/{token}/results"
+    assert snapshot(app) == before
+    monkeypatch.undo()
+    assert LOCKED in text_of(en.get(f"/a/{token}/results"))
 
 
 # --------------------------------------------------------------------------- methods and pages

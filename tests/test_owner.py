@@ -186,13 +186,6 @@ def checked_values(page, question_id: str) -> list[str]:
 
 
 @pytest.fixture
-def en(client):
-    """The client of an owner who chose English."""
-    client.set_cookie("lang", "en")
-    return client
-
-
-@pytest.fixture
 def seeded(app):
     """300 demo assessments, so that results have a peer group."""
     run_command(app, "seed-demo", "--count", "300")
@@ -839,24 +832,29 @@ sections:
 """
 
 
-@pytest.fixture
-def skipping_app(tmp_path):
+def app_serving(tmp_path, questionnaire_id: str, text: str):
+    """Return an app on a fresh database that serves one questionnaire written here."""
     folder = tmp_path / "questionnaires"
     folder.mkdir()
-    (folder / "skipping.yaml").write_text(SKIPPING, encoding="utf-8")
+    (folder / f"{questionnaire_id}.yaml").write_text(text, encoding="utf-8")
     app = create_app(
         {
             "TESTING": True,
-            "DATABASE": str(tmp_path / "skip.sqlite3"),
+            "DATABASE": str(tmp_path / f"{questionnaire_id}.sqlite3"),
             "SECRET_KEY": "test",
             "QUESTIONNAIRES": str(folder),
-            "DEFAULT_QUESTIONNAIRE": "skipping",
+            "DEFAULT_QUESTIONNAIRE": questionnaire_id,
         }
     )
     with app.app_context():
         migrate(get_db())
     clear_cache()
-    yield app
+    return app
+
+
+@pytest.fixture
+def skipping_app(tmp_path):
+    yield app_serving(tmp_path, "skipping", SKIPPING)
     clear_cache()
 
 
@@ -899,3 +897,152 @@ def test_a_skipped_section_comes_back_when_its_condition_holds(skipping_app):
     assert soup_of(page).select_one('input[name="q-contracts"]') is not None
     response = client.post(f"/a/{token}/section/2", data=form_data({"contracts": "yes"}, csrf_token(page.data)))
     assert response.headers["Location"] == f"/a/{token}/section/3"
+
+
+# --------------------------------------------------------------------------- does not apply
+
+# readiness.yaml offers "does not apply" only as choice options: no number, yes/no or checklist
+# question of it has allow_not_applicable, so this small questionnaire has one of each.
+NOT_APPLICABLE_YAML = """
+id: doesnotapply
+version: 1
+languages: [es, en]
+default_language: es
+title: {es: Prueba de no aplica, en: Does-not-apply test}
+levels:
+  - {id: low, name: {es: Bajo, en: Low}, min: 0, max: 50}
+  - {id: high, name: {es: Alto, en: High}, min: 50, max: 100}
+pillars:
+  - id: ops
+    title: {es: Operaciones, en: Operations}
+    themes:
+      - id: tools
+        title: {es: Herramientas, en: Tools}
+        questions:
+          - id: website
+            type: yesno
+            required: true
+            allow_not_applicable: true
+            label: {es: "¿Tiene página web?", en: "Do you have a website?"}
+            source: Test source
+            recommendations:
+              - {if_points_at_most: 1, effort: low, source: Test source, action: {es: Cree una web., en: Build a website.}}
+          - id: staff_trained
+            type: number
+            required: true
+            unit: "%"
+            min: 0
+            max: 100
+            allow_not_applicable: true
+            label: {es: Parte del personal formado, en: Share of staff trained}
+            source: Test source
+            bands:
+              - {min: 0, score: 0}
+              - {min: 50, score: 2}
+            recommendations:
+              - {if_points_at_most: 1, effort: low, source: Test source, action: {es: Forme al personal., en: Train staff.}}
+          - id: certificates
+            type: checklist
+            required: true
+            allow_not_applicable: true
+            label: {es: "¿Qué certificados tiene?", en: "Which certificates do you hold?"}
+            source: Test source
+            options:
+              - {value: iso9001, label: {es: ISO 9001, en: ISO 9001}, score: 2}
+              - {value: iso14001, label: {es: ISO 14001, en: ISO 14001}, score: 2}
+            recommendations:
+              - {if_points_at_most: 1, effort: high, source: Test source, action: {es: Certifíquese., en: Get certified.}}
+          - id: meters
+            type: choice
+            required: true
+            label: {es: "¿Mide la energía?", en: "Do you meter energy?"}
+            source: Test source
+            options:
+              - {value: none, label: {es: "No", en: "No"}, score: 0}
+              - {value: all, label: {es: Todas las máquinas, en: Every machine}, score: 2}
+            recommendations:
+              - {if_points_at_most: 1, effort: low, source: Test source, action: {es: Añada contadores., en: Add meters.}}
+sections:
+  - {id: only, title: {es: Única, en: Only}, themes: [tools]}
+"""
+NOT_APPLICABLE_QUESTIONS = ("website", "staff_trained", "certificates")
+
+
+@pytest.fixture
+def not_applicable_app(tmp_path):
+    yield app_serving(tmp_path, "doesnotapply", NOT_APPLICABLE_YAML)
+    clear_cache()
+
+
+def test_does_not_apply_is_offered_and_stored_for_a_number_a_yes_no_and_a_checklist(not_applicable_app):
+    """An owner ticks "does not apply" on a number, a yes/no and a checklist; each is stored as "na"."""
+    client = not_applicable_app.test_client()
+    client.set_cookie("lang", "en")
+    token = start(client)
+    page = client.get(f"/a/{token}/section/1")
+    soup = soup_of(page)
+    # What the owner can tick: the number's box, and a "Does not apply" option of the other two.
+    box = soup.select_one('input[type="checkbox"][name="q-staff_trained__na"]')
+    assert box is not None and "Does not apply" in soup.find("label", attrs={"for": box["id"]}).get_text()
+    for qid, kind in (("website", "radio"), ("certificates", "checkbox")):
+        option = soup.select_one(f'input[type="{kind}"][name="q-{qid}"][value="na"]')
+        assert option is not None, qid
+        assert soup.find("label", attrs={"for": option["id"]}).get_text(strip=True) == "Does not apply"
+    data = {
+        "q-csrf_token": csrf_token(page.data),
+        "nav": "next",
+        "q-website": "na",
+        "q-staff_trained": "",
+        "q-staff_trained__na": box["value"],
+        "q-certificates": ["na"],
+        "q-meters": "all",
+    }
+    response = client.post(f"/a/{token}/section/1", data=data)
+    assert response.status_code == 302, text_of(response)
+    assert response.headers["Location"] == f"/a/{token}/review"
+    stored = dict(query(not_applicable_app, "SELECT question_id, value FROM answers"))
+    assert {qid: json.loads(stored[qid]) for qid in NOT_APPLICABLE_QUESTIONS} == dict.fromkeys(
+        NOT_APPLICABLE_QUESTIONS, "na"
+    )
+    assert json.loads(stored["meters"]) == "all"
+    # Back on the page, the choices are still ticked.
+    again = soup_of(client.get(f"/a/{token}/section/1"))
+    assert again.select_one('input[name="q-staff_trained__na"]').has_attr("checked")
+    assert again.select_one('input[name="q-website"][value="na"]').has_attr("checked")
+    assert again.select_one('input[name="q-certificates"][value="na"]').has_attr("checked")
+
+
+def test_does_not_apply_shows_on_the_review_and_leaves_the_score(not_applicable_app):
+    """The review says "Does not apply" for each, and the results explain each as left out of the score."""
+    client = not_applicable_app.test_client()
+    client.set_cookie("lang", "en")
+    token = start(client)
+    page = client.get(f"/a/{token}/section/1")
+    data = {
+        "q-csrf_token": csrf_token(page.data),
+        "nav": "next",
+        "q-website": "na",
+        "q-staff_trained__na": "y",
+        "q-certificates": "na",
+        "q-meters": "all",
+    }
+    assert client.post(f"/a/{token}/section/1", data=data).status_code == 302
+    questionnaire = not_applicable_app.extensions["questionnaires"].current["doesnotapply"]
+    labels = {qid: questionnaire.text(questionnaire.questions[qid].label, "en") for qid in NOT_APPLICABLE_QUESTIONS}
+    review = soup_of(client.get(f"/a/{token}/review"))
+    shown = {
+        div.dt.get_text(strip=True): div.dd.get_text(strip=True) for div in review.select("section.review dl > div")
+    }
+    assert {labels[qid]: shown.get(labels[qid]) for qid in labels} == dict.fromkeys(labels.values(), "Does not apply")
+    assert submit(client, token).status_code == 302
+    results = soup_of(client.get(f"/a/{token}/results"))
+    rows = {
+        cells[0].get_text(strip=True): [c.get_text(strip=True) for c in cells[1:]]
+        for cells in (tr.select("td") for tr in results.select("table.explain tbody tr"))
+    }
+    for label in labels.values():
+        assert rows[label] == ["Does not apply", "does not apply: left out of the score"], (label, rows.get(label))
+    meters = questionnaire.text(questionnaire.questions["meters"].label, "en")
+    assert rows[meters][1] == "2 / 2"
+    # Left out, not counted as zero: the one scored answer, full marks, is the theme's whole score.
+    assert results.select_one("table.explain").find_parent("details").summary.get_text(strip=True) == "Tools: 100/100"

@@ -53,8 +53,4 @@ def build_app(test_config: dict | None = None, instance_path: str | None = None)
     headers.init_app(app)
     errors.init_app(app)
     app.register_blueprint(owner.bp)
-
-    from .. import cli
-
-    cli.init_app(app)
     return app
