@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from types import MappingProxyType
 
 from .expressions import Condition
@@ -119,7 +120,7 @@ class Section:
     title: Text
     themes: tuple[Theme, ...]
 
-    @property
+    @cached_property  # read several times a request; worked out once per loaded questionnaire
     def questions(self) -> tuple[Question, ...]:
         """Return the section's questions in page order."""
         return tuple(q for theme in self.themes for q in theme.questions)

@@ -89,13 +89,13 @@ def section(opened: Opened, number: int):
     answers = store.load_answers(get_db(), assessment["id"])
     if request.method == "GET":
         return render_section(opened, index, None, answers)  # the form is built only if needed
-    current = questionnaire.sections[index]
-    form = section_form(questionnaire, current, language_for(questionnaire), formdata=request.form)
+    current, language = questionnaire.sections[index], language_for(questionnaire)
+    form = section_form(questionnaire, current, language, formdata=request.form)
     if set(request.form) - {field.name for field in form} - {"nav"}:
         flash(_("The form held fields that are not part of this questionnaire. Nothing was saved."), "error")
         return render_section(opened, index, form, answers), 400
     going_back = request.form.get("nav") == "back"
-    posted = read_section(form, questionnaire, current, language_for(questionnaire), answers, require=not going_back)
+    posted = read_section(form, questionnaire, current, language, answers, require=not going_back)
     if posted is None:
         return render_section(opened, index, form, answers), 400
     target = next_section(questionnaire, index, {**answers, **posted}, going_back)

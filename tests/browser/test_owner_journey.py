@@ -324,3 +324,22 @@ def test_enter_in_a_number_field_goes_on_to_the_next_section(new_context, questi
         page.keyboard.press("Enter")
     assert offsite_requests == []
     assert section_of(page) == number + 1, f"Enter led to {page.url}, not to section {number + 1}"
+
+
+def test_a_firm_name_with_markup_reads_as_text_in_the_chart(new_context, questionnaire, offsite_requests):
+    """A firm named like a link shows its name as typed in the chart's legend: no link, no giant text."""
+    name = '<a href="https://example.org">Pulse aquí</a> <span style="font-size:40px">x</span>'
+    context = new_context(locale="en-GB", viewport={"width": 1000, "height": 800})
+    page = context.new_page()
+    page.goto("/start")
+    fill_profile(page, name=name)
+    click_and_wait(page, "main a.button.primary")
+    complete_sections(page, questionnaire)
+    submit_review(page)
+    expect_chart_drawn(page)
+    legend = page.locator("#radar g.legend")
+    expect(legend).to_contain_text(name)
+    assert legend.locator("a").count() == 0, "the firm name became a link in the legend"
+    sizes = legend.locator("text").evaluate_all("texts => texts.map(t => getComputedStyle(t).fontSize)")
+    assert all(float(size.removesuffix("px")) < 20 for size in sizes), sizes
+    assert offsite_requests == []
