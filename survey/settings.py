@@ -6,9 +6,9 @@ in instance/config.py, or as environment variables prefixed with SURVEY_ (SURVEY
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
-import time
 
 from .core.profile import REGIONS
 
@@ -49,21 +49,33 @@ SECRET_KEY_FILE = "secret_key"
 def secret_key(instance_path: str) -> str:
     """Return the key kept in the instance folder, making it on first use.
 
-    Several workers may start at once: the first to create the file writes the key, the
-    others read it.
+    Several workers may start at once: each writes a candidate to a file of its own, and the
+    first to link it under the shared name wins; the others read the winner's. The shared file
+    therefore never exists half-written.
     """
     path = os.path.join(instance_path, SECRET_KEY_FILE)
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        for _attempt in range(50):
-            with open(path, encoding="ascii") as kept:
-                key = kept.read().strip()
-            if key:
-                return key
-            time.sleep(0.02)  # the worker that created it is still writing
-        raise RuntimeError(f"{path} is empty: delete it, or put a long random string in it") from None
-    key = secrets.token_hex(32)
-    with os.fdopen(fd, "w", encoding="ascii") as kept:
-        kept.write(key + "\n")
+        if not os.path.exists(path):
+            candidate = f"{path}.{os.getpid()}.{secrets.token_hex(4)}"
+            fd = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            try:
+                with os.fdopen(fd, "w", encoding="ascii") as kept:
+                    kept.write(secrets.token_hex(32) + "\n")
+                    kept.flush()
+                    os.fsync(kept.fileno())
+                with contextlib.suppress(FileExistsError):  # another worker was first: use its key
+                    os.link(candidate, path)
+            finally:
+                os.unlink(candidate)
+        with open(path, encoding="ascii") as kept:
+            key = kept.read().strip()
+    except OSError as error:
+        raise RuntimeError(
+            f"cannot keep the secret key in {path} ({error.strerror}): make the instance folder writable by the "
+            f"app's user, or set SECRET_KEY in instance/config.py or SURVEY_SECRET_KEY"
+        ) from error
+    if len(key) < 32:
+        raise RuntimeError(
+            f"{path} holds no usable key: delete it to make a new one, or put 64 random hex digits in it"
+        )
     return key

@@ -495,3 +495,19 @@ def test_a_text_answer_with_html_is_shown_escaped(app, en):
         soup_of(page).select_one('textarea[name="q-wrk_obstacle"]').get_text().strip()
         == '<img src=x onerror="alert(1)">'
     )
+
+
+def test_a_second_click_on_submit_leads_quietly_to_the_results(app, en):
+    """Submit pressed twice, or Back to the review page afterwards: the results, with no alarming message."""
+    token = start(en)
+    answer_all(en, token)
+    page = en.get(f"/a/{token}/review")
+    assert en.post(f"/a/{token}/submit", data={"csrf_token": csrf_token(page.data)}).status_code == 302
+    before = snapshot(app)
+    again = en.post(f"/a/{token}/submit", data={"csrf_token": csrf_token(page.data)})
+    assert (again.status_code, again.headers["Location"]) == (302, f"/a/{token}/results")
+    assert LOCKED not in text_of(en.get(again.headers["Location"]))
+    back = en.get(f"/a/{token}/review")
+    assert (back.status_code, back.headers["Location"]) == (302, f"/a/{token}/results")
+    assert LOCKED not in text_of(en.get(back.headers["Location"]))
+    assert snapshot(app) == before

@@ -570,3 +570,16 @@ def test_answer_order_does_not_change_scores(answers: dict, random: Any) -> None
     assert score_response(PROPERTY_Q, shuffled) == expected
     assert score_response(PROPERTY_Q, dict(reversed(items))) == expected
     assert action_plan(PROPERTY_Q, shuffled, expected) == action_plan(PROPERTY_Q, answers, expected)
+
+
+def test_the_answer_rules_refuse_a_value_that_is_not_offered():
+    """A choice, yes/no or checklist value the question does not offer is refused, whoever posts it."""
+    from survey.core.answers import NOT_OFFERED, RawAnswer, read_answer
+
+    for question in load_questionnaire(READINESS).questions.values():
+        if question.type not in ("choice", "yesno", "checklist"):
+            continue
+        value, refusal = read_answer(question, RawAnswer(["made-up"] if question.type == "checklist" else "made-up"))
+        assert value is None and refusal.rule == NOT_OFFERED and refusal.detail == "made-up", question.id
+        if not question.allow_not_applicable and not any(o.value == "na" for o in question.options):
+            assert read_answer(question, RawAnswer("na"))[1].rule == NOT_OFFERED, question.id

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 import time
 
@@ -119,7 +120,15 @@ def test_a_save_racing_a_submission_never_leaves_scores_that_disagree_with_the_a
     scoring = answer_rules.prepare_submission
 
     def slow_scoring(questionnaire, answers):
-        # While this submission scores what it read, another worker saves a page.
+        # While this submission scores what it read, the write lock is already held: a writer that
+        # will not wait is refused at once.
+        impatient = connect(path, timeout=0)
+        try:
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                store.save_answers(impatient, assessment["id"], {question.id: changed}, 0)
+        finally:
+            impatient.close()
+        # And another worker that waits saves its page only after the submission.
         writer = threading.Thread(target=save_from_another_worker)
         writer.start()
         writer.join(0.5)  # long enough for an unguarded save to commit
@@ -135,3 +144,15 @@ def test_a_save_racing_a_submission_never_leaves_scores_that_disagree_with_the_a
     answers = store.load_answers(db, assessment["id"])
     assert answers.get(question.id) == current
     assert store.stored_scores(locked) == score_response(READINESS, answers)
+
+
+def test_starting_an_assessment_stores_its_questionnaire_version(db):
+    """An assessment never points at a version that is not stored, even if the stored one was lost."""
+    db.execute("DELETE FROM questionnaire_versions")
+    token = store.start_assessment(db, READINESS, PROFILE)
+    assessment = store.find_assessment(db, token)
+    stored = db.execute(
+        "SELECT digest, source_text FROM questionnaire_versions WHERE questionnaire_id = ? AND version = ?",
+        [assessment["questionnaire_id"], assessment["questionnaire_version"]],
+    ).fetchone()
+    assert stored == (READINESS.digest, READINESS.source_text)

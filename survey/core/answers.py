@@ -1,8 +1,11 @@
 """The answer rules: what a posted section means, and whether a response can be submitted.
 
 The web layer reads the raw values of a form (strings, lists of strings, a "does not apply"
-box) and hands them here; this module decides what is stored and what is refused. Refusals are
-returned as `Refusal` values naming the question and the rule, for the caller to put in words.
+box) and hands them here; this module decides what is stored and what is refused: options not
+offered, exclusive options ticked with others, numbers that are not numbers or out of bounds,
+missing required answers, answers that a condition hides. Refusals are returned as `Refusal`
+values naming the question and the rule, for the caller to put in words. Limits on the size of
+what a form may send (text length) are the form's.
 """
 
 from __future__ import annotations
@@ -11,10 +14,11 @@ import math
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
-from .model import NOT_APPLICABLE, Question, Questionnaire, Section
+from .model import NOT_APPLICABLE, YESNO_POINTS, Question, Questionnaire, Section
 from .scoring import Scores, hidden_questions, score_response, visible_answers
 
 # Why an answer is refused.
+NOT_OFFERED = "not_offered"  # a value that is none of the question's options; `detail` is that value
 EXCLUSIVE = "exclusive"  # an exclusive option was ticked with others; `detail` is that option's value
 NOT_A_NUMBER = "not_a_number"
 OUT_OF_BOUNDS = "out_of_bounds"
@@ -56,9 +60,23 @@ def parse_number(raw: str) -> float | None:
     return value if math.isfinite(value) else None
 
 
+def is_offered(question: Question, value: str) -> bool:
+    """Whether an owner may choose this value for a choice, yes/no or checklist question."""
+    if value == NOT_APPLICABLE and question.allow_not_applicable:
+        return True
+    if question.type == "yesno":
+        return value in YESNO_POINTS
+    return question.option(value) is not None
+
+
 def read_answer(question: Question, raw: RawAnswer) -> tuple[Any, Refusal | None]:
     """Return the value to store for one question (None: no answer), or why it is refused."""
     value = raw.value or None
+    if question.type in ("choice", "yesno", "checklist") and value:
+        chosen = [value] if isinstance(value, str) else list(value)
+        unknown = next((v for v in chosen if not is_offered(question, v)), None)
+        if unknown is not None:
+            return None, Refusal(question.id, NOT_OFFERED, str(unknown))
     if question.type == "checklist" and value:
         ticked = [value] if isinstance(value, str) else list(value)
         exclusive = [v for v in ticked if v == NOT_APPLICABLE or (question.option(v) and question.option(v).exclusive)]

@@ -40,9 +40,11 @@ def middle_half(summary: Summary | None) -> str:
     return f"{summary.q1:.0f}–{summary.q3:.0f}"
 
 
-def explain_theme(questionnaire: Questionnaire, theme_result: Any, answers: dict, say: Words) -> list[dict]:
+def explain_theme(
+    questionnaire: Questionnaire, theme_result: Any, answers: dict, say: Words, language: str
+) -> list[dict]:
     """Return each question of a theme with the owner's answer and the points it gave."""
-    text = lambda value: questionnaire.text(value, say.language)  # noqa: E731
+    text = lambda value: questionnaire.text(value, language)  # noqa: E731
     explained = []
     for item in theme_result.questions:
         question = questionnaire.questions[item.question_id]
@@ -57,7 +59,7 @@ def explain_theme(questionnaire: Questionnaire, theme_result: Any, answers: dict
                 "id": question.id,
                 "label": text(question.label),
                 "points": points,
-                "answer": say.answer(questionnaire, question, answers.get(question.id)),
+                "answer": say.answer(questionnaire, question, answers.get(question.id), language),
             }
         )
     return explained
@@ -71,8 +73,13 @@ def build_results(
     assessment: dict,
     language: str,
 ) -> dict:
-    """Return everything a results page shows, in `language`."""
+    """Return everything a results page shows, in `language`.
+
+    The questionnaire's own texts are in `language` when it offers it, else in its default.
+    """
     say = words(language)
+    if language not in questionnaire.languages:
+        language = questionnaire.default_language
     text = lambda value: questionnaire.text(value, language)  # noqa: E731
     summaries, ranks = comparison.summaries, comparison.ranks
     pillars = []
@@ -86,7 +93,7 @@ def build_results(
                 "peers": summaries.get(theme.id),
                 "middle": middle_half(summaries.get(theme.id)),
                 "rank": ranks.get(theme.id),
-                "questions": explain_theme(questionnaire, theme_result, answers, say),
+                "questions": explain_theme(questionnaire, theme_result, answers, say, language),
             }
             for theme, theme_result in zip(pillar.themes, result.themes)
         ]
@@ -118,7 +125,7 @@ def build_results(
         for a in action_plan(questionnaire, answers, scores)
     ]
     return {
-        "language": language,
+        "language": say.language,
         "title": text(questionnaire.title),
         "firm": assessment["firm_name"],
         "overall": scores.overall,

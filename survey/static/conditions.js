@@ -1,5 +1,5 @@
 // Show or hide the questions whose condition depends on answers on the same page, as soon as
-// the owner answers. The rules mirror survey/expressions.py; the server still decides on saving,
+// the owner answers. The rules mirror survey/core/expressions.py; the server still decides on saving,
 // so the page works the same without this script.
 (function () {
   "use strict";

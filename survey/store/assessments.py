@@ -16,6 +16,7 @@ from ..core.questionnaire import Questionnaire
 from ..core.scoring import Scores
 from .connection import write
 from .scores import store_scores
+from .versions import ensure_published
 
 
 class AssessmentLocked(Exception):
@@ -88,13 +89,12 @@ def start_assessment(
     firm_id: int | None = None,
     previous: dict | None = None,
 ) -> str:
-    """Create a firm (unless given) and a draft assessment; return its resume token.
-
-    The questionnaire's version must have been published (versions.publish) beforehand.
-    """
+    """Create a firm (unless given) and a draft assessment; return its resume token."""
     token = new_token()
     stamp = now()
     with write(db):
+        # In the same transaction: no assessment can point at a version that is not stored.
+        ensure_published(db, questionnaire)
         if firm_id is None:
             firm_id = insert_firm(db, profile, stamp)
         assessment_id = insert_assessment(

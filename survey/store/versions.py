@@ -7,14 +7,13 @@ and scoring on its own version after the file changes.
 from __future__ import annotations
 
 import os
-import threading
 from datetime import UTC, datetime
 
 import sqlite_utils
 
 from ..core.questionnaire import Questionnaire, QuestionnaireError, load_questionnaire_text
 from ..core.yaml_source import Problem
-from .connection import connect, write
+from .connection import connect
 
 
 class Registry:
@@ -23,8 +22,6 @@ class Registry:
     def __init__(self, current: dict[str, Questionnaire]):
         self.current = current
         self._older: dict[tuple[str, int], Questionnaire] = {}
-        self._published: set[tuple[str, str, int, str]] = set()
-        self._lock = threading.Lock()
 
     def get(self, db: sqlite_utils.Database, questionnaire_id: str, version: int) -> Questionnaire:
         """Return a questionnaire as it was at a version."""
@@ -42,21 +39,6 @@ class Registry:
             self._older[key] = load_questionnaire_text(row[0], f"{questionnaire_id} v{version}")
         return self._older[key]
 
-    def publish(self, db: sqlite_utils.Database, questionnaire: Questionnaire) -> None:
-        """Make sure a version is stored before an assessment uses it, once per worker and database."""
-        key = (
-            db.conn.execute("PRAGMA database_list").fetchone()[2],
-            questionnaire.id,
-            questionnaire.version,
-            questionnaire.digest,
-        )
-        if key in self._published:
-            return
-        with write(db):
-            publish(db, questionnaire)
-        with self._lock:
-            self._published.add(key)
-
 
 def publish(db: sqlite_utils.Database, questionnaire: Questionnaire) -> None:
     """Store a version's source the first time it is used; refuse a changed published version."""
@@ -73,6 +55,16 @@ def publish(db: sqlite_utils.Database, questionnaire: Questionnaire) -> None:
             datetime.now(UTC).isoformat(timespec="seconds"),
         ],
     )
+
+
+def ensure_published(db: sqlite_utils.Database, questionnaire: Questionnaire) -> None:
+    """Make sure the version an assessment is about to use is stored, as it is; a look-up by key when it is."""
+    row = db.execute(
+        "SELECT digest FROM questionnaire_versions WHERE questionnaire_id = ? AND version = ?",
+        [questionnaire.id, questionnaire.version],
+    ).fetchone()
+    if row is None or row[0] != questionnaire.digest:
+        publish(db, questionnaire)
 
 
 def publishing_problem(db: sqlite_utils.Database, questionnaire: Questionnaire) -> Problem | None:

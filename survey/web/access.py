@@ -34,19 +34,21 @@ def find_opened(token: str) -> Opened | None:
     return Opened(token, assessment, questionnaire)
 
 
-def wrong_state(opened: Opened, status: str):
-    """Send the owner where an assessment in its state belongs."""
+def wrong_state(opened: Opened, status: str, explain: bool = True):
+    """Send the owner where an assessment in its state belongs, saying why unless `explain` is False."""
     if status == DRAFT:
-        flash(_("This assessment has been submitted and can no longer be changed."))
+        if explain:
+            flash(_("This assessment has been submitted and can no longer be changed."))
         return redirect(url_for("owner.results", token=opened.token))
     return redirect(url_for("owner.resume", token=opened.token))
 
 
-def opens_assessment(status: str | None = None, refuse: bool = False) -> Callable:
+def opens_assessment(status: str | None = None, refuse: bool = False, explain: bool = True) -> Callable:
     """Make a view take the assessment of its URL's token, answering 404 for an unknown token.
 
     With `status`, an assessment in the other state is sent where it belongs (a submitted one
-    to its results, a draft to where its owner resumes), or refused with 400 if `refuse`.
+    to its results, with a message unless `explain` is False; a draft to where its owner
+    resumes), or refused with 400 if `refuse`.
     """
 
     def decorate(view: Callable) -> Callable:
@@ -58,7 +60,7 @@ def opens_assessment(status: str | None = None, refuse: bool = False) -> Callabl
             if status is not None and opened.assessment["status"] != status:
                 if refuse:
                     abort(400)
-                return wrong_state(opened, status)
+                return wrong_state(opened, status, explain)
             return view(opened, **values)
 
         return wrapper

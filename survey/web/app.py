@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import os
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -16,10 +17,31 @@ from ..store.versions import Registry, check_database
 PACKAGE = Path(__file__).resolve().parent.parent
 
 
+class SettingsError(ValueError):
+    """A setting the app cannot run with; the message says which and how to fix it."""
+
+
+def check_settings(config: dict) -> None:
+    """Refuse settings that would fail on every request rather than at start."""
+    base = config["BASE_URL"]
+    if base:
+        parts = urlsplit(base)
+        if parts.scheme not in ("http", "https") or not parts.hostname or parts.path.strip("/"):
+            raise SettingsError(
+                f"BASE_URL must be the site's scheme and host, like https://encuesta.example.org, not {base!r}"
+            )
+        if parts.query or parts.fragment:
+            raise SettingsError(f"BASE_URL must not have a query or fragment: {base!r}")
+    if config["BABEL_DEFAULT_LOCALE"] not in config["LANGUAGES"]:
+        raise SettingsError(
+            f"BABEL_DEFAULT_LOCALE {config['BABEL_DEFAULT_LOCALE']!r} must be one of LANGUAGES {config['LANGUAGES']!r}"
+        )
+
+
 def build_app(test_config: dict | None = None, instance_path: str | None = None) -> Flask:
     """Build the app; see survey.create_app."""
     app = Flask("survey", root_path=str(PACKAGE), instance_path=instance_path, instance_relative_config=True)
-    app.config.from_mapping(DEFAULTS)
+    app.config.from_mapping(copy.deepcopy(DEFAULTS))  # each app its own lists
     app.config.update(
         DATABASE=os.path.join(app.instance_path, "survey.sqlite3"),
         QUESTIONNAIRES=str(PACKAGE.parent / "questionnaires"),
@@ -32,6 +54,7 @@ def build_app(test_config: dict | None = None, instance_path: str | None = None)
     os.makedirs(app.instance_path, exist_ok=True)
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = secret_key(app.instance_path)
+    check_settings(app.config)
     if app.config["TRUSTED_HOSTS"] is None and app.config["BASE_URL"]:
         app.config["TRUSTED_HOSTS"] = [urlsplit(app.config["BASE_URL"]).hostname]
     for language in app.config["LANGUAGES"]:

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, render_template
-from flask.globals import request_ctx
+from flask import Flask, current_app, render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from .language import gettext as _
 
 
 def error_page(heading: str, message: str, status: int):
     """Return an error page with a heading, a sentence and a way back to the start."""
-    if request_ctx.url_adapter is None:
+    if isinstance(request.routing_exception, SecurityError):
         # The request was refused before any URL could be built (a Host not in TRUSTED_HOSTS):
         # the page's links cannot be made, so say it in plain text.
         return f"{heading}\n\n{message}\n", status, {"Content-Type": "text/plain; charset=utf-8"}

@@ -21,7 +21,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from ..core.answers import EXCLUSIVE, NOT_A_NUMBER, OUT_OF_BOUNDS, RawAnswer, Refusal
+from ..core.answers import EXCLUSIVE, NOT_A_NUMBER, NOT_OFFERED, OUT_OF_BOUNDS, RawAnswer, Refusal
 from ..core.answers import read_section as interpret_section
 from ..core.model import NOT_APPLICABLE, Question, Questionnaire, Section
 from ..core.profile import SECTORS, SIZES
@@ -182,6 +182,8 @@ def refusal_message(
     if refusal.rule == EXCLUSIVE:
         option = next((c.label for c in field.choices if c.value == refusal.detail), refusal.detail)
         return _("“%(option)s” cannot be ticked together with other answers.", option=option)
+    if refusal.rule == NOT_OFFERED:
+        return _("Please choose one of the answers offered.")
     if refusal.rule == NOT_A_NUMBER:
         return _("Please enter a number, such as 25 or 2.5.")
     if refusal.rule == OUT_OF_BOUNDS:

@@ -87,6 +87,7 @@ def switch_language(code: str):
         abort(404)
     response = redirect(local_path(request.args.get("next")) or came_from())
     response.set_cookie(LANGUAGE_COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+    response.headers["Cache-Control"] = "no-store"  # its Location may hold a private link
     return response
 
 

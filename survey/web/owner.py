@@ -36,13 +36,6 @@ def format_score(value: float | None) -> Markup:
     return Markup(f"{value:.0f}")
 
 
-def start_assessment(questionnaire, profile: dict, **previous) -> str:
-    """Publish the questionnaire's version if needed and start an assessment; return its token."""
-    db = get_db()
-    registry().publish(db, questionnaire)
-    return store.start_assessment(db, questionnaire, profile, **previous)
-
-
 @bp.route("/")
 def landing():
     """Show what the survey is and how to start."""
@@ -58,7 +51,7 @@ def start():
         questionnaire = registry().current[current_app.config["DEFAULT_QUESTIONNAIRE"]]
         profile = {name: form[name].data for name in ("name", "sector", "size", "region", "year_founded")}
         profile["name"] = profile["name"].strip()
-        return redirect(url_for("owner.link", token=start_assessment(questionnaire, profile)))
+        return redirect(url_for("owner.link", token=store.start_assessment(get_db(), questionnaire, profile)))
     return render_template("owner/start.html", form=form), (400 if form.errors else 200)
 
 
@@ -137,7 +130,7 @@ def section_expired(error: CSRFError):
 
 
 @bp.route("/a/<token>/review")
-@opens_assessment(DRAFT)
+@opens_assessment(DRAFT, explain=False)  # Back after submitting: the results are what the owner wants
 def review(opened: Opened):
     """Show every answer before submitting."""
     return render_review(opened, store.load_answers(get_db(), opened.assessment["id"]))
@@ -159,7 +152,7 @@ def render_review(opened: Opened, answers: dict, missing: frozenset = frozenset(
 
 
 @bp.route("/a/<token>/submit", methods=["POST"])
-@opens_assessment(DRAFT)
+@opens_assessment(DRAFT, explain=False)  # a second click on Submit: the first one counted
 def submit(opened: Opened):
     """Lock the answers with their scores, unless a required answer is missing."""
     if not ConfirmForm().validate_on_submit():
@@ -168,7 +161,7 @@ def submit(opened: Opened):
     try:
         submission = store.submit_assessment(db, opened.assessment["id"], opened.questionnaire)
     except store.AssessmentLocked:
-        return wrong_state(opened, DRAFT)
+        return wrong_state(opened, DRAFT, explain=False)
     if submission.missing:
         flash(_("Some required questions have no answer yet. They are marked below."), "error")
         return render_review(opened, store.load_answers(db, opened.assessment["id"]), submission.missing), 400
@@ -195,9 +188,7 @@ def render_results(opened: Opened, template: str):
     scores = store.stored_scores(assessment)
     comparison = peer_comparison(db, assessment, scores, current_app.config["PEER_GROUP_MINIMUM"])
     answers = store.load_answers(db, assessment["id"])
-    report = build_results(
-        opened.questionnaire, scores, answers, comparison, assessment, language_for(opened.questionnaire)
-    )
+    report = build_results(opened.questionnaire, scores, answers, comparison, assessment, say().language)
     history = store.firm_history(db, assessment["firm_id"])
     return render_template(template, assessment=assessment, report=report, form=ConfirmForm(), history=history)
 
@@ -209,6 +200,8 @@ def follow_up(opened: Opened):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     current = registry().current[opened.assessment["questionnaire_id"]]
-    new_token = start_assessment(current, {}, firm_id=opened.assessment["firm_id"], previous=opened.assessment)
+    new_token = store.start_assessment(
+        get_db(), current, {}, firm_id=opened.assessment["firm_id"], previous=opened.assessment
+    )
     flash(_("Your follow-up assessment starts with your previous answers: change what is different now."))
     return redirect(url_for("owner.link", token=new_token))
