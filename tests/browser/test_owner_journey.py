@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from babel.support import Translations
+from helpers import PROFILE
 from playwright.sync_api import Page, expect
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -21,13 +22,6 @@ PHONE = {"viewport": {"width": 375, "height": 740}, "is_mobile": True, "has_touc
 PHONE_WIDTH = PHONE["viewport"]["width"]
 SECTION_URL = re.compile(r"/a/[^/]+/section/(\d+)$")
 LANDING_HEADING = "How ready is your firm for digital and green markets?"
-PROFILE = {
-    "name": "Muebles Arequipa",
-    "sector": "wood_furniture",
-    "size": "micro",
-    "region": "Arequipa",
-    "year_founded": "2008",
-}
 TEXT_ANSWER = "Encontrar personal con experiencia."
 
 
