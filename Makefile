@@ -4,15 +4,17 @@ PYTHON ?= python3
 BIN = $(VENV)/bin
 FLASK = $(BIN)/flask --app survey
 CATALOGS = $(patsubst %.po,%.mo,$(wildcard survey/translations/*/LC_MESSAGES/messages.po))
+BUNDLES = survey/bundles
+RADAR_BUNDLE = survey/static/build/plotly-radar.min.js
 
-.PHONY: run test install browser messages check bench clean
+.PHONY: run test install charts browser messages check bench clean
 
-run: install $(CATALOGS)  ## Install, create the database with demo data, serve on http://127.0.0.1:5000
+run: install $(CATALOGS) charts  ## Install, create the database with demo data, serve on http://127.0.0.1:5000
 	$(FLASK) init-db
 	$(FLASK) seed-demo --if-empty
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-test: install $(CATALOGS) browser  ## Install, check the house style and run every test
+test: install $(CATALOGS) charts browser  ## Install, check the house style and run every test
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/pytest
@@ -26,6 +28,22 @@ $(VENV)/.installed: requirements.txt
 
 %.mo: %.po $(VENV)/.installed
 	$(BIN)/pybabel compile -i $< -o $@
+
+# The chart script: plotly.js's core and the traces our charts draw, bundled with esbuild from the
+# versions pinned in survey/bundles/package-lock.json, then precompressed (brotli and gzip).
+# Without Node.js (and not root to install it) the app serves the plotly package's full bundle.
+charts: $(RADAR_BUNDLE)
+
+$(RADAR_BUNDLE): $(BUNDLES)/plotly-radar.js $(BUNDLES)/package-lock.json $(VENV)/.installed
+	@command -v npm >/dev/null 2>&1 || [ "$$(id -u)" != 0 ] || { apt-get update -qq && apt-get install -y -qq nodejs npm; }
+	@if command -v npm >/dev/null 2>&1; then \
+	  set -e; cd $(BUNDLES); npm ci --no-audit --no-fund --loglevel=error; \
+	  node_modules/.bin/esbuild plotly-radar.js --bundle --minify --format=iife --global-name=Plotly \
+	    --define:global=window --loader:.css=empty --legal-comments=none --log-level=warning \
+	    --outfile=../static/build/plotly-radar.min.js; \
+	  cd ../..; $(BIN)/python -c "from survey.web.static_files import precompress; precompress('$@')"; \
+	  ls -l $@ $@.gz $@.br; \
+	else echo "No Node.js: the charts will use the plotly package's full plotly.js (1.47 MB gzipped)"; fi
 
 # The browser tests drive Debian's Chromium (Playwright cannot download a browser here).
 browser:
@@ -45,4 +63,4 @@ bench: install $(CATALOGS)  ## Print performance figures
 	$(BIN)/python bench/bench_web.py
 
 clean:
-	rm -rf $(VENV) $(CATALOGS)
+	rm -rf $(VENV) $(CATALOGS) survey/static/build $(BUNDLES)/node_modules

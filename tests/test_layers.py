@@ -96,7 +96,7 @@ def module_name(path: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
-MODULES = {module_name(path): path for path in sorted(PACKAGE.rglob("*.py"))}
+MODULES = {module_name(path): path for path in sorted(PACKAGE.rglob("*.py")) if "node_modules" not in path.parts}
 
 
 def parse(path: Path) -> ast.Module:
@@ -272,7 +272,9 @@ def test_no_citation_of_files_outside_the_repository():
         files += [path for path in sorted((ROOT / folder).rglob("*")) if path.is_file()]
     hits = []
     for path in files:
-        if path == HERE or "__pycache__" in path.parts or path.suffix in (".mo", ".pyc", ".png", ".sqlite3"):
+        # Installed and built files are not the project's writing: node_modules, the built bundles.
+        generated = {"__pycache__", "node_modules", "build", "out"} & set(path.parts)
+        if path == HERE or generated or path.suffix in (".mo", ".pyc", ".png", ".sqlite3"):
             continue
         for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), start=1):
             if OUTSIDE_FILES.search(line):

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from flask import Flask, Response, request
 
-from .assets import YEAR
-
 
 def security_headers(response: Response) -> Response:
     """Add the headers every response needs: no framing, no sniffing, no leaking resume links."""
@@ -20,9 +18,7 @@ def security_headers(response: Response) -> Response:
         "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
         "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
     )
-    if request.endpoint == "static" and "v" in request.args:
-        headers["Cache-Control"] = f"public, max-age={YEAR}, immutable"
-    elif request.view_args and "token" in request.view_args:
+    if request.view_args and "token" in request.view_args:
         # A firm's answers and results: no browser, proxy or shared computer may keep a copy.
         headers["Cache-Control"] = "no-store"
     return response
