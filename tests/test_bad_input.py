@@ -338,7 +338,7 @@ def test_a_token_opens_only_its_own_assessment(app, en):
         assert [i["value"] for i in page.select('input[name="q-dig_strategy_plan"]') if i.has_attr("checked")] == [
             value
         ]
-        assert soup_of(en.get(f"/a/{token}/link")).select_one("#resume-link")["value"].endswith(f"/a/{token}")
+        assert soup_of(en.get(f"/a/{token}/link")).select_one("#resume-link").get_text().endswith(f"/a/{token}")
 
 
 @pytest.mark.parametrize("path", ["/a/{token}/section/99", "/a/{token}/section/0", "/a/nosuchtoken/section/1"])

@@ -343,7 +343,7 @@ def test_valid_profile_leads_to_the_link_page_with_the_full_resume_url(app, en):
     token = match.group(1)
     link = en.get(response.headers["Location"])
     assert link.status_code == 200
-    assert soup_of(link).select_one("#resume-link")["value"] == f"http://localhost/a/{token}"
+    assert soup_of(link).select_one("#resume-link").get_text() == f"http://localhost/a/{token}"
     assert soup_of(link).h1.get_text(strip=True) == "Your private link"
     assert query(app, "SELECT name, sector, size, region, year_founded, is_demo FROM firms") == [
         ("Muebles Arequipa", "wood_furniture", "micro", "Arequipa", 2008, 0)

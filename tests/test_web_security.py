@@ -368,7 +368,7 @@ def test_without_base_url_the_link_follows_the_host_for_development(app, client)
     token = start(client)
     page = client.get(f"/a/{token}/link", headers={"Host": "evil.example"})
     assert page.status_code == 200
-    assert soup_of(page).select_one("#resume-link")["value"] == f"http://evil.example/a/{token}"
+    assert soup_of(page).select_one("#resume-link").get_text() == f"http://evil.example/a/{token}"
 
 
 @pytest.fixture
@@ -394,7 +394,7 @@ def test_with_base_url_the_link_pages_show_the_base_url(base_url_app, scheme):
     expected = f"{BASE_URL}/a/{token}"
     link = client.get(f"/a/{token}/link", base_url=f"{scheme}://encuesta.example.org")
     assert link.status_code == 200
-    assert soup_of(link).select_one("#resume-link")["value"] == expected
+    assert soup_of(link).select_one("#resume-link").get_text() == expected
     assert soup_of(link).find("a", class_="primary")["href"] == expected
     section = client.get(f"/a/{token}/section/1", base_url=f"{scheme}://encuesta.example.org")
     assert section.status_code == 200
@@ -409,7 +409,7 @@ def test_with_base_url_a_forged_host_that_passes_the_host_check_still_gets_base_
     forged = OnHost(client, "evil.example")
     link = forged.get(f"/a/{token}/link")
     assert link.status_code == 200
-    assert soup_of(link).select_one("#resume-link")["value"] == f"{BASE_URL}/a/{token}"
+    assert soup_of(link).select_one("#resume-link").get_text() == f"{BASE_URL}/a/{token}"
     section = forged.get(f"/a/{token}/section/1")
     assert resume_links(section) == [f"{BASE_URL}/a/{token}"]
     assert "evil.example" not in link.get_data(as_text=True)

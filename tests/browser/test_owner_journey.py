@@ -61,7 +61,7 @@ def fill_profile(page: Page, name: str = PROFILE["name"]) -> str:
     page.locator("#year_founded").fill(PROFILE["year_founded"])
     click_and_wait(page, "form button[type=submit]")
     expect(page).to_have_url(re.compile(r"/a/[^/]+/link$"))
-    link = page.locator("input#resume-link").input_value()
+    link = page.locator("textarea#resume-link").input_value()
     assert re.fullmatch(r"http://127\.0\.0\.1:\d+/a/[^/]+", link), link
     return link
 
@@ -339,3 +339,31 @@ def test_a_firm_name_with_markup_reads_as_text_in_the_chart(new_context, questio
     sizes = legend.locator("text").evaluate_all("texts => texts.map(t => getComputedStyle(t).fontSize)")
     assert all(float(size.removesuffix("px")) < 20 for size in sizes), sizes
     assert offsite_requests == []
+
+
+def test_the_private_link_shows_whole_on_a_phone_and_copies_with_one_tap(new_context, offsite_requests):
+    """At 375 px the whole link shows; the copy button puts it on the clipboard and says so."""
+    phone = new_context(locale="en-GB", permissions=["clipboard-read", "clipboard-write"], **PHONE)
+    page = phone.new_page()
+    page.goto("/start")
+    link = fill_profile(page)
+    field = page.locator("textarea#resume-link")
+    expect(field).to_be_visible()
+    overflow = field.evaluate("f => [f.scrollWidth - f.clientWidth, f.scrollHeight - f.clientHeight]")
+    assert overflow[0] <= 1 and overflow[1] <= 1, f"the link is cut: {overflow} px hidden"
+    assert_no_sideways_scroll(page)
+    page.get_by_role("button", name="Copy the link").click()
+    expect(page.locator("#copy-status")).to_contain_text("Link copied")
+    assert page.evaluate("navigator.clipboard.readText()") == link
+    assert offsite_requests == []
+
+
+def test_without_javascript_the_private_link_can_still_be_selected(new_context):
+    """With scripts off there is no dead button: the field holds the link to select by hand."""
+    context = new_context(java_script_enabled=False, locale="en-GB", **PHONE)
+    page = context.new_page()
+    page.goto("/start")
+    link = fill_profile(page)
+    assert link.startswith("http://127.0.0.1")
+    expect(page.get_by_role("button", name="Copy the link")).to_be_hidden()
+    expect(page.locator("textarea#resume-link")).to_be_visible()
