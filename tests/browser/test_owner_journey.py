@@ -367,3 +367,14 @@ def test_without_javascript_the_private_link_can_still_be_selected(new_context):
     assert link.startswith("http://127.0.0.1")
     expect(page.get_by_role("button", name="Copy the link")).to_be_hidden()
     expect(page.locator("textarea#resume-link")).to_be_visible()
+
+
+@pytest.mark.parametrize("size", [{"width": 360, "height": 640}, {"width": 375, "height": 667}])
+def test_the_start_button_shows_without_scrolling_on_a_phone(new_context, size):
+    """An owner opening the site on a small phone sees the button to start at once."""
+    phone = new_context(locale="es-PE", viewport=size, is_mobile=True, has_touch=True)
+    page = phone.new_page()
+    page.goto("/")
+    button = page.locator("main a.button.primary[href$='/start']")
+    box = button.bounding_box()
+    assert box is not None and box["y"] + box["height"] <= size["height"], (box, size)
