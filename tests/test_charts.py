@@ -101,7 +101,7 @@ def test_a_theme_without_a_score_still_validates():
 def test_figure_html_keeps_any_text_inside_the_json():
     evil = "Energy</script><script>alert(1)</script><!--"
     figure = radar_figure(AXES[:-1] + [evil], FIRM, MEDIAN, Q1, Q3, {**NAMES, "firm": "</SCRIPT>x"})
-    html = str(figure_html(figure, "radar", 'Chart "of" <themes>'))
+    html = str(figure_html(figure, "radar", 'Chart "of" <themes>', "/static/build/plotly-radar.min.js?v=1"))
     assert "<" not in html.split('data-chart="radar">', 1)[1].rsplit("</script>", 1)[0]
     assert html.count("</script>") == 1 and "</SCRIPT>" not in html
     soup = BeautifulSoup(html, "html.parser")
@@ -178,18 +178,16 @@ def journey(app, client):
     return pages
 
 
-def test_the_results_page_loads_plotly_from_this_site_with_defer(journey):
-    """One plotly.js from this site (the radar bundle when built), deferred, before the chart script."""
+def test_the_results_page_names_plotly_on_this_site_and_loads_only_the_chart_script(journey):
+    """The chart names its plotly.js (the radar bundle when built); the page itself loads only charts.js."""
     soup = soup_of(journey["results"])
-    scripts = [s for s in soup.find_all("script") if s.get("src")]
+    scripts = [s["src"] for s in soup.find_all("script") if s.get("src")]
+    assert [urlsplit(src).path for src in scripts] == ["/static/charts.js"]
+    assert all(s.has_attr("defer") for s in soup.find_all("script") if s.get("src"))
     expected = f"/static/{RADAR_BUNDLE}" if BUNDLE_PATH.exists() else PLOTLY_URL
-    plotly_scripts = [s["src"] for s in scripts if urlsplit(s["src"]).path == expected]
-    assert len(plotly_scripts) == 1, [s["src"] for s in scripts]
-    assert all(s.has_attr("defer") for s in scripts)
-    # The chart script comes after plotly.js, so that it runs once plotly is there.
-    srcs = [s["src"] for s in scripts]
-    charts = next(src for src in srcs if urlsplit(src).path == "/static/charts.js")
-    assert srcs.index(plotly_scripts[0]) < srcs.index(charts)
+    named = soup.select_one("#radar")["data-plotly-src"]
+    assert urlsplit(named).path == expected
+    assert not urlsplit(named).netloc
 
 
 def test_the_chart_script_is_cached_for_a_year(journey, client):
@@ -249,7 +247,7 @@ def test_no_page_references_another_host(journey, client):
     for name, page in journey.items():
         soup = soup_of(page)
         for tag in soup.find_all(True):
-            for attribute in ("src", "href", "action", "data", "poster", "srcset", "formaction"):
+            for attribute in ("src", "href", "action", "data", "poster", "srcset", "formaction", "data-plotly-src"):
                 value = tag.get(attribute)
                 if not value:
                     continue

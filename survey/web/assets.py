@@ -74,12 +74,17 @@ def asset_url(filename: str) -> str:
     return found
 
 
-def figure_html(figure: dict, element_id: str, label: str) -> Markup:
-    """Return the HTML that static/charts.js turns into a chart, with the figure as inert JSON."""
+def figure_html(figure: dict, element_id: str, label: str, script_url: str) -> Markup:
+    """Return the HTML that static/charts.js turns into a chart, with the figure as inert JSON.
+
+    The chart names the plotly.js bundle that draws it (`script_url`, see chart_script_url);
+    charts.js loads that script only when the chart comes near the screen.
+    """
     # "<" escaped as \u003c: no text in the figure can close the script element.
     payload = json.dumps(figure, separators=(",", ":"), ensure_ascii=False).replace("<", "\\u003c")
     return Markup(
-        f'<div class="chart" id="{element_id}" role="img" aria-label="{Markup.escape(label)}"></div>'
+        f'<div class="chart" id="{element_id}" role="img" aria-label="{Markup.escape(label)}" '
+        f'data-plotly-src="{Markup.escape(script_url)}"></div>'
         f'<script type="application/json" data-chart="{element_id}">{payload}</script>'
     )
 

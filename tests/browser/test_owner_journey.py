@@ -139,6 +139,7 @@ def expect_chart_drawn(page: Page) -> None:
     plotly.js draws scatterpolar traces as `g.trace.scatter` in the polar layer (there is no
     `.scatterpolar` class in its SVG).
     """
+    page.locator("#radar").scroll_into_view_if_needed()  # plotly.js loads as the chart comes near
     expect(page.locator("#radar.js-plotly-plot")).to_be_attached()
     expect(page.locator("#radar svg.main-svg").first).to_be_visible()
     traces = len(json.loads(page.locator("script[data-chart=radar]").text_content())["data"])
@@ -330,9 +331,9 @@ def test_a_firm_name_with_markup_reads_as_text_in_the_chart(new_context, questio
     click_and_wait(page, "main a.button.primary")
     complete_sections(page, questionnaire)
     submit_review(page)
+    expect_chart_drawn(page)
     # Drawn by the radar bundle built from plotly.js (make test builds it), not the full plotly.js.
     expect(page.locator("script[src*='/static/build/plotly-radar.min.js']")).to_have_count(1)
-    expect_chart_drawn(page)
     legend = page.locator("#radar g.legend")
     expect(legend).to_contain_text(name)
     assert legend.locator("a").count() == 0, "the firm name became a link in the legend"
@@ -378,3 +379,22 @@ def test_the_start_button_shows_without_scrolling_on_a_phone(new_context, size):
     button = page.locator("main a.button.primary[href$='/start']")
     box = button.bounding_box()
     assert box is not None and box["y"] + box["height"] <= size["height"], (box, size)
+
+
+def test_plotly_loads_only_when_the_chart_comes_near_the_screen(new_context, questionnaire, offsite_requests):
+    """On a phone, the results' text needs no plotly.js; scrolling to the chart loads and draws it."""
+    phone = new_context(locale="en-GB", **PHONE)
+    page = phone.new_page()
+    page.goto("/start")
+    fill_profile(page, name="Taller Sin Prisa")
+    click_and_wait(page, "main a.button.primary")
+    complete_sections(page, questionnaire)
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    submit_review(page)
+    page.wait_for_load_state("networkidle")
+    assert not [url for url in requested if "plotly" in url], "plotly.js loaded before the chart was near"
+    expect(page.locator("#radar svg")).to_have_count(0)
+    expect_chart_drawn(page)
+    assert [url for url in requested if "plotly" in url], "scrolling to the chart should load plotly.js"
+    assert offsite_requests == []
