@@ -1,0 +1,62 @@
+"""axe-core, run in Chromium over every page an owner sees, on a phone and on a laptop."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from test_owner_journey import click_and_wait, complete_sections, fill_profile, submit_review
+
+AXE = Path(__file__).resolve().parents[2] / "survey" / "bundles" / "node_modules" / "axe-core" / "axe.min.js"
+WIDTHS = [{"width": 375, "height": 740}, {"width": 1280, "height": 900}]
+
+
+@pytest.fixture
+def axe_script() -> str:
+    """axe-core as installed by `make` from survey/bundles; a failure under CI when missing."""
+    if not AXE.exists():
+        message = f"{AXE} is missing: run `make charts` (npm ci in survey/bundles)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    return AXE.read_text(encoding="utf-8")
+
+
+def violations(page, axe_script: str) -> list[str]:
+    """Run axe on the page as it is now; return one line per violation and element."""
+    page.add_script_tag(content=axe_script)
+    found = page.evaluate("async () => (await axe.run(document)).violations")
+    return [f"{v['id']} ({v['impact']}): {n['target']} - {v['help']}" for v in found for n in v["nodes"]]
+
+
+@pytest.mark.parametrize("viewport", WIDTHS, ids=["375px", "1280px"])
+def test_every_owner_page_has_no_axe_violation(new_context, questionnaire, axe_script, viewport):
+    """Landing, profile, link, every section, review, results, actions and a 404: no violation."""
+    context = new_context(locale="es-PE", viewport=viewport, bypass_csp=True)  # to add axe to the page
+    page = context.new_page()
+    found: dict[str, list[str]] = {}
+
+    def check(name: str) -> None:
+        problems = violations(page, axe_script)
+        if problems:
+            found[name] = problems
+
+    page.goto("/")
+    check("landing")
+    click_and_wait(page, "main a.button.primary[href$='/start']")
+    check("profile")
+    fill_profile(page)
+    check("link")
+    click_and_wait(page, "main a.button.primary")
+    complete_sections(page, questionnaire, each_page=lambda p: check(f"section {p.url.rsplit('/', 1)[1]}"))
+    check("review")
+    submit_review(page)
+    page.locator("#radar").scroll_into_view_if_needed()
+    page.wait_for_selector("#radar .polarlayer g.trace")
+    check("results")
+    click_and_wait(page, "main a.button[href$='/actions']")
+    check("actions")
+    page.goto("/a/no-such-link")
+    check("not found")
+    assert not found, "\n".join(f"{name}: {line}" for name, lines in found.items() for line in lines)
