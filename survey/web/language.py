@@ -81,14 +81,18 @@ def came_from() -> str:
     return request.script_root + "/"
 
 
+def remember_language(response, code: str):
+    """Keep a visitor's choice of language for a year; the response may lead to a private link."""
+    response.set_cookie(LANGUAGE_COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def switch_language(code: str):
     """Remember a language and go back to the page the switch was on."""
     if code not in current_app.config["LANGUAGES"]:
         abort(404)
-    response = redirect(local_path(request.args.get("next")) or came_from())
-    response.set_cookie(LANGUAGE_COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
-    response.headers["Cache-Control"] = "no-store"  # its Location may hold a private link
-    return response
+    return remember_language(redirect(local_path(request.args.get("next")) or came_from()), code)
 
 
 def init_app(app: Flask) -> None:

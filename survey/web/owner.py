@@ -16,7 +16,7 @@ from .database import get_db, registry
 from .errors import csrf_failed, not_found
 from .forms import ConfirmForm, ProfileForm, read_section, section_form
 from .language import gettext as _
-from .language import say
+from .language import remember_language, say
 from .section_page import language_for, render_section
 
 bp = Blueprint("owner", __name__)
@@ -87,15 +87,21 @@ def section(opened: Opened, number: int):
     if set(request.form) - {field.name for field in form} - {"nav"}:
         flash(_("The form held fields that are not part of this questionnaire. Nothing was saved."), "error")
         return render_section(opened, index, form, answers), 400
-    going_back = request.form.get("nav") == "back"
-    posted = read_section(form, questionnaire, current, language, answers, require=not going_back)
+    nav = request.form.get("nav", "next")
+    going_back = nav == "back"
+    # The language switch of a page of questions (static/section.js): save, then show the page again.
+    switching = nav.removeprefix("language:") if nav.startswith("language:") else None
+    staying = switching in current_app.config["LANGUAGES"]
+    posted = read_section(form, questionnaire, current, language, answers, require=not (going_back or staying))
     if posted is None:
         return render_section(opened, index, form, answers), 400
-    target = next_section(questionnaire, index, {**answers, **posted}, going_back)
+    target = index if staying else next_section(questionnaire, index, {**answers, **posted}, going_back)
     try:
         store.save_answers(get_db(), assessment["id"], posted, index if target is None else target)
     except store.AssessmentLocked:
         return wrong_state(opened, DRAFT)
+    if staying:
+        return remember_language(redirect(url_for("owner.section", token=opened.token, number=number)), switching)
     if target is not None:
         return redirect(url_for("owner.section", token=opened.token, number=target + 1))
     if going_back:

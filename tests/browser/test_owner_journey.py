@@ -398,3 +398,21 @@ def test_plotly_loads_only_when_the_chart_comes_near_the_screen(new_context, que
     expect_chart_drawn(page)
     assert [url for url in requested if "plotly" in url], "scrolling to the chart should load plotly.js"
     assert offsite_requests == []
+
+
+def test_switching_language_keeps_the_choices_not_yet_saved(new_context, questionnaire):
+    """An owner ticks an answer, then switches to English: the page comes back in English, still ticked."""
+    context = new_context(locale="es-PE", **PHONE)
+    page = context.new_page()
+    page.goto("/start")
+    fill_profile(page)
+    click_and_wait(page, "main a.button.primary")
+    first = next(q for q in questionnaire.sections[0].questions if q.type == "choice")
+    value = first.options[-1].value
+    option = page.locator(f"#question-{first.id} input[value='{value}']")
+    page.locator(f"label[for='{option.get_attribute('id')}']").click()
+    click_and_wait(page, "header nav.languages a[hreflang=en]")
+    assert page.evaluate("document.documentElement.lang") == "en"
+    assert section_of(page) == 1
+    expect(page.locator("h1")).to_have_text(questionnaire.sections[0].title["en"])
+    expect(page.locator(f"#question-{first.id} input[value='{value}']")).to_be_checked()
