@@ -73,12 +73,11 @@ def read_answer(question: Question, raw: RawAnswer) -> tuple[Any, Refusal | None
     """Return the value to store for one question (None: no answer), or why it is refused."""
     value = raw.value or None
     if question.type in ("choice", "yesno", "checklist") and value:
-        chosen = [value] if isinstance(value, str) else list(value)
-        unknown = next((v for v in chosen if not is_offered(question, v)), None)
+        ticked = [value] if isinstance(value, str) else list(value)
+        unknown = next((v for v in ticked if not is_offered(question, v)), None)
         if unknown is not None:
             return None, Refusal(question.id, NOT_OFFERED, str(unknown))
     if question.type == "checklist" and value:
-        ticked = [value] if isinstance(value, str) else list(value)
         exclusive = [v for v in ticked if v == NOT_APPLICABLE or (question.option(v) and question.option(v).exclusive)]
         refusal = Refusal(question.id, EXCLUSIVE, exclusive[0]) if exclusive and len(ticked) > 1 else None
         # Stored in the questionnaire's order, whatever order the browser sent.

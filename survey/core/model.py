@@ -148,6 +148,10 @@ class Questionnaire:
         """Return every theme, pillar by pillar."""
         return tuple(theme for pillar in self.pillars for theme in pillar.themes)
 
+    def language_for(self, requested: str) -> str:
+        """Return the requested language if this questionnaire is written in it, else its default."""
+        return requested if requested in self.languages else self.default_language
+
     def text(self, value: Text | None, language: str) -> str:
         """Return a text in a language, falling back to the default language."""
         if not value:

@@ -13,7 +13,7 @@ from typing import Any
 from babel import support
 
 from ..core.model import NOT_APPLICABLE, Question, Questionnaire
-from ..core.profile import N_, SECTORS, SIZES
+from ..core.profile import N_, SECTORS
 from ..core.scoring import HIDDEN, UNANSWERED
 from ..core.scoring import NOT_APPLICABLE as STATUS_NA
 
@@ -71,10 +71,6 @@ class Words:
     def sector(self, code: str) -> str:
         """Return a sector's name."""
         return self(SECTORS[code]) if code in SECTORS else code
-
-    def size(self, code: str) -> str:
-        """Return a size class's name."""
-        return self(SIZES[code]) if code in SIZES else code
 
     def answer(self, questionnaire: Questionnaire, question: Question, value: Any, language: str | None = None) -> str:
         """Return an answer as the owner would read it; the questionnaire's texts in `language`."""

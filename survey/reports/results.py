@@ -78,8 +78,7 @@ def build_results(
     The questionnaire's own texts are in `language` when it offers it, else in its default.
     """
     say = words(language)
-    if language not in questionnaire.languages:
-        language = questionnaire.default_language
+    language = questionnaire.language_for(language)
     text = lambda value: questionnaire.text(value, language)  # noqa: E731
     summaries, ranks = comparison.summaries, comparison.ranks
     pillars = []
@@ -111,6 +110,7 @@ def build_results(
             }
         )
     axes = [theme for pillar in pillars for theme in pillar["themes"]]
+    theme_titles = {theme["id"]: theme["title"] for theme in axes}
     overall_level = level_for(questionnaire.levels, scores.overall)
     actions = [
         {
@@ -119,7 +119,7 @@ def build_results(
             "effort_label": say(EFFORT_LABELS[a.recommendation.effort]),
             "source": a.recommendation.source,
             "question": text(a.question.label),
-            "theme": next(t["title"] for t in axes if t["id"] == a.question.theme_id),
+            "theme": theme_titles[a.question.theme_id],
             "priority": a.priority,
         }
         for a in action_plan(questionnaire, answers, scores)

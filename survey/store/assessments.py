@@ -121,10 +121,20 @@ _WITH_FIRM = (
 )
 
 
-def _one(db: sqlite_utils.Database, sql: str, params: list) -> dict | None:
+def _rows(db: sqlite_utils.Database, sql: str, params: list) -> list[dict]:
+    """Return a query's rows as dicts by column name.
+
+    Not sqlite-utils' db.query(): it wraps every query in a savepoint, two more statements on
+    the path of every page.
+    """
     cursor = db.execute(sql, params)
-    row = cursor.fetchone()
-    return None if row is None else dict(zip([c[0] for c in cursor.description], row))
+    names = [column[0] for column in cursor.description]
+    return [dict(zip(names, row)) for row in cursor]
+
+
+def _one(db: sqlite_utils.Database, sql: str, params: list) -> dict | None:
+    found = _rows(db, sql, params)
+    return found[0] if found else None
 
 
 def find_assessment(db: sqlite_utils.Database, token: str) -> dict | None:
@@ -202,9 +212,9 @@ def submit_assessment(db: sqlite_utils.Database, assessment_id: int, questionnai
 
 def firm_history(db: sqlite_utils.Database, firm_id: int) -> list[dict]:
     """Return a firm's submitted assessments, oldest first, with their overall scores."""
-    rows = db.execute(
+    return _rows(
+        db,
         "SELECT id, submitted_at, overall, questionnaire_version FROM assessments "
         "WHERE firm_id = ? AND status = 'submitted' ORDER BY submitted_at, id",
         [firm_id],
     )
-    return [dict(zip(("id", "submitted_at", "overall", "questionnaire_version"), row)) for row in rows]

@@ -9,7 +9,7 @@ from markupsafe import Markup
 
 from ..core.model import Questionnaire, Section
 from ..core.navigation import position, shown_questions
-from ..core.scoring import hidden_questions, visible_answers
+from ..core.scoring import visible_answers
 from .access import Opened, absolute
 from .forms import na_field_name, section_form
 from .language import language as ui_language
@@ -19,8 +19,7 @@ _questions_cache: dict[tuple, Markup] = {}
 
 def language_for(questionnaire: Questionnaire) -> str:
     """Return the request's language if the questionnaire offers it, else its default."""
-    chosen = ui_language()
-    return chosen if chosen in questionnaire.languages else questionnaire.default_language
+    return questionnaire.language_for(ui_language())
 
 
 def render_section(opened: Opened, index: int, form: Any, answers: dict) -> str:
@@ -29,7 +28,7 @@ def render_section(opened: Opened, index: int, form: Any, answers: dict) -> str:
     Without a form (a GET), the form is built from the stored answers when needed.
     """
     questionnaire = opened.questionnaire
-    hidden = hidden_questions(questionnaire, answers)
+    effective, hidden = visible_answers(questionnaire, answers)
     place, total = position(questionnaire, index, hidden)
     language = language_for(questionnaire)
     current = questionnaire.sections[index]
@@ -45,7 +44,7 @@ def render_section(opened: Opened, index: int, form: Any, answers: dict) -> str:
         form=form,
         language=language,
         questions_html=questions_html(questionnaire, current, language, form, answers, hidden),
-        conditions=page_conditions(questionnaire, current, answers),
+        conditions=page_conditions(questionnaire, current, effective),
         action=f"{home}/section/{index + 1}",
         resume_url=absolute(home),
     )
@@ -99,8 +98,11 @@ def questions_html(
     return html
 
 
-def page_conditions(questionnaire: Questionnaire, section: Section, answers: dict[str, Any]) -> dict | None:
-    """Return what static/conditions.js needs to show and hide questions as the owner answers."""
+def page_conditions(questionnaire: Questionnaire, section: Section, effective: dict[str, Any]) -> dict | None:
+    """Return what static/conditions.js needs to show and hide questions as the owner answers.
+
+    `effective`: the answers that count, those of hidden questions left out (visible_answers).
+    """
     on_page = {q.id: q.type for q in section.questions}
     order = [
         q
@@ -110,7 +112,6 @@ def page_conditions(questionnaire: Questionnaire, section: Section, answers: dic
     if not order:
         return None
     names = sorted(set().union(*(q.relevant.names for q in order)) | {q.id for q in order})
-    effective = visible_answers(questionnaire, answers)[0]
     stored = {name: effective.get(name) for name in names if name not in on_page}
     return {
         "order": [[q.id, q.relevant.tree] for q in order],

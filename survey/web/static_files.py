@@ -11,6 +11,7 @@ import gzip
 import hashlib
 import mimetypes
 import os
+import stat
 import threading
 from typing import NamedTuple
 
@@ -67,9 +68,9 @@ _packed: dict[tuple[str, int], Packed] = {}
 _lock = threading.Lock()
 
 
-def packed_file(path: str) -> Packed:
+def packed_file(path: str, modified_ns: int) -> Packed:
     """Return a file as sent, from this worker's memory while the file is unchanged."""
-    key = (path, os.stat(path).st_mtime_ns)
+    key = (path, modified_ns)
     found = _packed.get(key)
     if found is None:
         found = read_packed(path)
@@ -100,6 +101,12 @@ def send_packed(packed: Packed, immutable: bool) -> Response:
 def serve_static(filename: str) -> Response:
     """Send a file of the static folder, compressed."""
     path = safe_join(current_app.static_folder, filename)
-    if path is None or not os.path.isfile(path) or path.endswith((".gz", ".br")):
+    if path is None or path.endswith((".gz", ".br")):
         abort(404)
-    return send_packed(packed_file(path), immutable="v" in request.args)
+    try:
+        info = os.stat(path)
+    except OSError:
+        abort(404)
+    if not stat.S_ISREG(info.st_mode):
+        abort(404)
+    return send_packed(packed_file(path, info.st_mtime_ns), immutable="v" in request.args)

@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from helpers import missing
 
 from survey import create_app
 from survey.core.questionnaire import load_questionnaire
@@ -73,9 +74,7 @@ def browser():
     """Launch Debian's Chromium headless; fail under CI, else skip, when it is not installed."""
     if not os.path.exists(CHROMIUM):
         message = f"Chromium is not installed at {CHROMIUM}: install it with `apt-get install chromium`."
-        if os.environ.get("CI") == "true":
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
+        missing(message)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
