@@ -114,3 +114,11 @@ def test_without_the_bundle_the_full_plotly_draws_the_charts_and_the_log_says_so
     warnings = [r for r in caplog.records if re.search(r"chart bundle .* is not built", r.getMessage())]
     assert len(warnings) == 1
     assert en.get(PLOTLY_URL, headers={"Accept-Encoding": "gzip"}).headers["Content-Encoding"] == "gzip"
+
+
+@pytest.mark.parametrize("path", ["/static/style.css", "/static/charts.js", PLOTLY_URL])
+def test_static_files_say_their_type_and_charset_once(client, path):
+    """A text file's Content-Type names its type and one charset."""
+    content_type = client.get(path, headers={"Accept-Encoding": "gzip"}).headers["Content-Type"]
+    assert content_type.count("charset=") == 1, content_type
+    assert content_type.split(";")[0] in ("text/css", "text/javascript", "application/javascript")

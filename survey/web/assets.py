@@ -27,7 +27,7 @@ _warned: set[str] = set()
 def full_plotly() -> Packed:
     """Return the plotly package's full plotly.js, compressed once per worker (gzip only: it is a fallback)."""
     raw = resources.files("plotly").joinpath("package_data/plotly.min.js").read_bytes()
-    return pack(raw, "application/javascript; charset=utf-8", brotli_quality=0)
+    return pack(raw, "application/javascript", brotli_quality=0)
 
 
 def serve_plotly(version: str) -> Response:

@@ -28,7 +28,7 @@ class Packed(NamedTuple):
     raw: bytes
     gzip: bytes
     brotli: bytes | None
-    mimetype: str
+    mimetype: str  # without charset: the response adds it to text types
     etag: str
 
 
@@ -52,9 +52,7 @@ def read_packed(path: str) -> Packed:
     """Read a file with its precompressed siblings if they are current, else compress it."""
     with open(path, "rb") as source:
         raw = source.read()
-    mimetype = mimetypes.guess_type(path)[0] or "application/octet-stream"
-    if mimetype.startswith("text/") or mimetype == "application/javascript":
-        mimetype += "; charset=utf-8"
+    mimetype = mimetypes.guess_type(path)[0] or "application/octet-stream"  # Werkzeug adds the charset
     siblings = [path + ".gz", path + ".br"]
     if all(os.path.exists(s) and os.path.getmtime(s) >= os.path.getmtime(path) for s in siblings):
         with open(siblings[0], "rb") as gz, open(siblings[1], "rb") as br:

@@ -416,3 +416,12 @@ def test_switching_language_keeps_the_choices_not_yet_saved(new_context, questio
     assert section_of(page) == 1
     expect(page.locator("h1")).to_have_text(questionnaire.sections[0].title["en"])
     expect(page.locator(f"#question-{first.id} input[value='{value}']")).to_be_checked()
+
+
+def test_every_field_of_the_profile_is_a_comfortable_tap_target(new_context):
+    """On a phone each field of the firm profile is at least 44 px tall, the year included."""
+    page = new_context(locale="es-PE", **PHONE).new_page()
+    page.goto("/start")
+    for field in ("#name", "#sector", "#region", "#year_founded"):
+        box = page.locator(field).bounding_box()
+        assert box is not None and box["height"] >= 44, (field, box)
