@@ -14,7 +14,7 @@ from bs4 import BeautifulSoup
 from helpers import start
 from test_owner import READINESS, ROOT, answer_all, soup_of, submit
 
-from survey.reports.charts import radar_figure
+from survey.reports.charts import label_lines, label_margins, radar_figure, wrap_label
 from survey.web.assets import CHART_BUNDLES, figure_html
 
 AXES = ["Digital strategy", "Digital tools in operations", "Data", "Markets", "Energy"]
@@ -35,7 +35,7 @@ def traces(figure: dict) -> dict[str, dict]:
 
 def plain(label: str) -> str:
     """An axis label as written, whatever line breaks the chart added."""
-    return label.replace("<br>", " ")
+    return re.sub(r"(?<!-)<br>", " ", label).replace("<br>", "")
 
 
 def max_age(header: str) -> int:
@@ -96,6 +96,48 @@ def test_a_theme_without_a_score_still_validates():
     figure = radar_figure(AXES, firm, MEDIAN, Q1, Q3, NAMES)
     go.Figure(figure)
     assert traces(figure)[NAMES["firm"]]["r"][1] is None
+
+
+def test_the_radar_leaves_the_legend_and_the_scale_to_the_page():
+    """No plotly legend (the page's HTML one wraps a long name), no numbers on the rings, and a hole for 0."""
+    figure = radar_figure(AXES, FIRM, MEDIAN, Q1, Q3, NAMES)
+    layout = figure["layout"]
+    assert layout["showlegend"] is False
+    assert [trace["legendgroup"] for trace in figure["data"]] == ["band", "median", "firm"]
+    assert layout["polar"]["radialaxis"]["showticklabels"] is False
+    assert layout["polar"]["radialaxis"]["tickvals"] == [25, 50, 75, 100]
+    assert 0.05 <= layout["polar"]["hole"] <= 0.2
+    assert layout["polar"]["angularaxis"]["tickfont"]["size"] >= 11
+
+
+def test_hovering_a_point_names_the_whole_theme():
+    firm = traces(radar_figure(AXES, FIRM, MEDIAN, Q1, Q3, NAMES))[NAMES["firm"]]
+    assert firm["text"][:-1] == AXES
+    assert "%{text}" in firm["hovertemplate"]
+
+
+@pytest.mark.parametrize(
+    ("label", "lines"),
+    [
+        ("Energía", ["Energía"]),
+        ("Digital tools in operations", ["Digital", "tools in", "operations"]),
+        ("Automatización y conectividad", ["Automatización", "y conectividad"]),
+        ("Igualdad y no discriminación", ["Igualdad y no", "discriminación"]),
+        ("Equality and non-discrimination", ["Equality and", "non-", "discrimination"]),
+        ("e-commerce", ["e-commerce"]),
+    ],
+)
+def test_labels_break_between_words_and_after_hyphens(label, lines):
+    assert label_lines(label) == lines
+    assert wrap_label(label) == "<br>".join(lines)
+
+
+def test_the_margins_grow_with_the_labels_on_their_side():
+    short = label_margins(["A", "B", "C", "D", "E"])
+    long_left = label_margins(["A", "B", "C", "D", "Cooperación y diálogo en el trabajo"])
+    assert long_left["l"] > short["l"] and long_left["r"] == short["r"]
+    tall_top = label_margins(["Seguridad y salud en el trabajo", "B", "C", "D", "E"])
+    assert tall_top["t"] > short["t"] and tall_top["b"] == short["b"]
 
 
 def test_figure_html_keeps_any_text_inside_the_json():
@@ -185,9 +227,12 @@ def test_the_results_page_names_plotly_on_this_site_and_loads_only_the_chart_scr
     assert [urlsplit(src).path for src in scripts] == ["/static/charts.js"]
     assert all(s.has_attr("defer") for s in soup.find_all("script") if s.get("src"))
     expected = f"/static/{RADAR_BUNDLE}" if BUNDLE_PATH.exists() else PLOTLY_URL
-    named = soup.select_one("#radar")["data-plotly-src"]
-    assert urlsplit(named).path == expected
-    assert not urlsplit(named).netloc
+    charts = soup.select(".chart[data-plotly-src]")
+    assert len(charts) == len(READINESS.pillars)  # one radar per pillar, all drawn by one script
+    for chart in charts:
+        named = chart["data-plotly-src"]
+        assert urlsplit(named).path == expected
+        assert not urlsplit(named).netloc
 
 
 def test_the_chart_script_is_cached_for_a_year(journey, client):

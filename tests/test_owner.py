@@ -236,6 +236,14 @@ def test_landing_page_is_in_english_with_accept_language_en(client):
     assert READINESS.text(READINESS.description, "en") in text_of(response)
 
 
+@pytest.mark.parametrize("language", ["es", "en"])
+def test_landing_page_gives_the_number_of_questions_once_as_counted(client, language):
+    response = client.get("/", headers={"Accept-Language": language})
+    counts = re.findall(r"(\d+)\s+(?:questions|preguntas)", text_of(response), flags=re.IGNORECASE)
+    asked = [q for q in READINESS.questions.values() if q.type != "note"]
+    assert counts == [str(len(asked))]
+
+
 def test_language_switch_sets_the_cookie_and_goes_back(client):
     response = client.get("/language/en?next=/start")
     assert response.status_code == 302
@@ -579,34 +587,62 @@ def test_results_show_scores_levels_and_the_peer_group(app, en, submitted):
     )
 
 
-def test_results_chart_holds_every_theme(en, submitted):
+def test_results_charts_hold_every_theme_one_radar_per_pillar(en, submitted):
     soup = soup_of(en.get(f"/a/{submitted}/results"))
-    data = soup.select_one("script[data-chart]")
-    assert data["type"] == "application/json"
-    assert soup.find(id=data["data-chart"]) is not None
-    figure = json.loads(data.string)
-    names = [READINESS.text(t.title, "en") for t in READINESS.themes]
-    assert len(figure["data"]) == 3  # the band between the quartiles, the median, the firm
-    traces = {trace["name"]: trace for trace in figure["data"]}
-    firm = traces[PROFILE["name"]]
-    assert [label.replace("<br>", " ") for label in firm["theta"][:-1]] == names
+    charts = soup.select("script[data-chart]")
+    assert len(charts) == len(READINESS.pillars)
+    for data, pillar in zip(charts, READINESS.pillars, strict=True):
+        assert data["type"] == "application/json"
+        assert soup.find(id=data["data-chart"]) is not None
+        figure = json.loads(data.string)
+        names = [READINESS.text(t.title, "en") for t in pillar.themes]
+        assert len(figure["data"]) == 3  # the band between the quartiles, the median, the firm
+        traces = {trace["name"]: trace for trace in figure["data"]}
+        firm = traces[PROFILE["name"]]
+        assert firm["text"][:-1] == names  # the whole names, for the hover labels
+        # Lines break between words, or after a hyphen ("non-<br>discrimination").
+        assert [re.sub(r"(?<!-)<br>", " ", label).replace("<br>", "") for label in firm["theta"][:-1]] == names
 
 
-def test_results_show_the_top_five_actions_and_a_link_to_all(en, submitted):
+def test_results_start_with_five_to_seven_actions_and_link_to_all_by_theme(en, submitted):
     soup = soup_of(en.get(f"/a/{submitted}/results"))
     top = soup.select("section[aria-labelledby=actions-heading] li.action")
-    assert len(top) == 5
+    assert 5 <= len(top) <= 7
+    assert [int(li["value"]) for li in top] == list(range(1, len(top) + 1))
     link = soup.find("a", href=f"/a/{submitted}/actions")
     assert link is not None
     count = int(re.search(r"See all (\d+) actions", link.get_text()).group(1))
-    assert count > 5
-    page = en.get(f"/a/{submitted}/actions")
-    assert page.status_code == 200
-    every = soup_of(page).select("li.action")
-    assert len(every) == count
-    # The top five are the first five of the full list.
-    assert [a.select_one(".what").get_text() for a in every[:5]] == [a.select_one(".what").get_text() for a in top]
-    assert soup_of(page).find("a", href=f"/a/{submitted}/results")
+    assert count > len(top)
+    page = soup_of(en.get(f"/a/{submitted}/actions"))
+    every = page.select("li.action")
+    assert sorted(int(li["value"]) for li in every) == list(range(1, count + 1))
+    # Grouped by area, each action keeps its number: the first ones are those of the results page.
+    assert [h2.get_text() for h2 in page.select("section > h2")][1:] == [
+        READINESS.text(p.title, "en") for p in READINESS.pillars
+    ]
+    by_number = {int(li["value"]): li.select_one(".what").get_text() for li in every}
+    assert [by_number[int(li["value"])] for li in top] == [li.select_one(".what").get_text() for li in top]
+    # Each says why: the answer that triggered it.
+    assert all(li.select_one(".why").get_text().startswith(("Your answer:", "Not ticked:")) for li in every)
+    assert page.find("a", href=f"/a/{submitted}/results")
+
+
+def test_an_action_that_needs_another_first_links_to_it(seeded, en):
+    token = start(en)
+    answer_all(en, token, overrides={"dig_backup": "none"})
+    submit(en, token)
+    page = soup_of(en.get(f"/a/{token}/actions"))
+    build = page.select_one("li#action-rec_dig_backup_now")
+    test = page.select_one("li#action-rec_dig_backup_test")
+    assert int(build["value"]) < int(test["value"])
+    link = test.find("a", href=f"/a/{token}/actions#action-rec_dig_backup_now")
+    assert link is not None and link.get_text() == f"action {build['value']}"
+    assert "Do first:" in test.get_text()
+    # Under its theme's heading, an action does not repeat the theme; on the results page it does.
+    assert "Data and cybersecurity" not in test.select("p.small")[-1].get_text()
+    titles = [READINESS.text(t.title, "en") for t in READINESS.themes]
+    metas = [li.select("p.small")[-1].get_text() for li in soup_of(en.get(f"/a/{token}/results")).select("li.action")]
+    assert metas and all(any(f"· {title} ·" in meta for title in titles) for meta in metas)
 
 
 def test_results_have_an_accessible_table_of_scores(app, en, submitted):
@@ -614,7 +650,7 @@ def test_results_have_an_accessible_table_of_scores(app, en, submitted):
     table = soup.select_one("table.scores")
     assert "0 to 100" in table.caption.get_text()
     headers = [th.get_text(strip=True) for th in table.select("thead th[scope=col]")]
-    assert headers[:2] == ["Theme", "Your firm"] and len(headers) == 4
+    assert headers == ["Theme", "Your firm", "Similar firms: median (middle half)"]
     row_heads = [th.get_text(strip=True) for th in table.select("tbody th[scope=row]")]
     expected = []
     for pillar in READINESS.pillars:
@@ -628,8 +664,7 @@ def test_results_have_an_accessible_table_of_scores(app, en, submitted):
         theme = next((t for t in READINESS.themes if READINESS.text(t.title, "en") == title), None)
         if theme is not None:
             assert tr.select("td")[0].get_text(strip=True) == f"{theme_scores[theme.id]:.0f}"
-            assert re.fullmatch(r"\d+", tr.select("td")[1].get_text(strip=True))  # a peer median
-            assert re.fullmatch(r"\d+–\d+", tr.select("td")[2].get_text(strip=True))
+            assert re.fullmatch(r"\d+ \(\d+–\d+\)", tr.select("td")[1].get_text(" ", strip=True))  # median (middle)
 
 
 def test_results_are_in_spanish_for_a_spanish_owner(app, submitted):

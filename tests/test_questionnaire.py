@@ -308,6 +308,8 @@ def test_readme_example_loads() -> None:
     assert questionnaire.questions["renewable_share"].not_applicable_values == frozenset({"na"})
     assert all(q.weight == 1.0 for q in questionnaire.questions.values())
     assert [r.id for r in questionnaire.questions["accounts"].recommendations] == ["accounts_1"]
+    assert questionnaire.questions["website_sales"].recommendations[0].after == ("rec_website",)
+    assert questionnaire.text(questionnaire.questions["website"].source, "es").startswith("Evaluación de la Madurez")
     order = [q.id for q in questionnaire.evaluation_order]
     assert order.index("website") < order.index("website_sales")
     assert_dependencies_first(questionnaire)
@@ -572,9 +574,9 @@ def test_readiness_size(readiness: Questionnaire) -> None:
 def test_readiness_scored_questions_have_source_and_recommendation(readiness: Questionnaire) -> None:
     for question in readiness.questions.values():
         if question.scored:
-            assert question.source and question.source.strip(), question.id
+            assert question.source and all(question.source[lang].strip() for lang in ("es", "en")), question.id
             assert question.recommendations, question.id
-            assert all(r.source.strip() for r in question.recommendations), question.id
+            assert all(r.source[lang].strip() for r in question.recommendations for lang in ("es", "en")), question.id
 
 
 def test_readiness_texts_in_spanish_and_english(readiness: Questionnaire) -> None:

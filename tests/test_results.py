@@ -63,9 +63,16 @@ def test_results_built_without_a_request_are_what_the_page_shows(app, client, ow
     assert str(data["group_count"]) in words(page.select_one(".peer-group"))
     shown_actions = [words(item.select_one(".what")) for item in page.select("ol.actions li")]
     assert shown_actions == [action["text"] for action in data["top_actions"]]
-    chart = json.loads(page.select_one("script[data-chart]").string)
-    assert chart == data["chart"]
-    assert page.select_one("#radar")["aria-label"] == data["chart_label"]
+    charts = page.select(".radar")
+    assert [chart["pillar_id"] for chart in data["charts"]] == [p["id"] for p in data["pillars"]]
+    for block, chart in zip(charts, data["charts"], strict=True):
+        assert words(block.h3) == chart["title"]
+        assert json.loads(block.select_one("script[data-chart]").string) == chart["figure"]
+        assert block.select_one(".chart")["aria-label"] == chart["label"]
+        assert chart["title"] in chart["label"]
+    legend = [words(item) for item in page.select("ul.chart-legend li")]
+    assert legend == [entry["name"] for entry in data["chart_legend"]]
+    assert [entry["kind"] for entry in data["chart_legend"]] == ["firm", "median", "band"]
 
 
 def test_results_in_spanish_and_english_differ_only_in_words(app, owner_token):
@@ -74,6 +81,9 @@ def test_results_in_spanish_and_english_differ_only_in_words(app, owner_token):
     english = results_outside_any_request(app, owner_token, "en")
     assert spanish["overall"] == english["overall"]
     assert [p["score"] for p in spanish["pillars"]] == [p["score"] for p in english["pillars"]]
-    assert [t["r"] for t in spanish["chart"]["data"]] == [t["r"] for t in english["chart"]["data"]]
+    figures = {
+        language: [c["figure"] for c in report["charts"]] for language, report in (("es", spanish), ("en", english))
+    }
+    assert [[t["r"] for t in f["data"]] for f in figures["es"]] == [[t["r"] for t in f["data"]] for f in figures["en"]]
     assert spanish["group"] != english["group"]
-    assert spanish["chart_label"] != english["chart_label"]
+    assert [c["label"] for c in spanish["charts"]] != [c["label"] for c in english["charts"]]

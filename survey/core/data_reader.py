@@ -22,6 +22,7 @@ class DataReader:
         self.name = name
         self.problems: list[Problem] = []
         self.languages: tuple[str, ...] = ()
+        self.sources: dict[str, Text] = {}  # the file's `sources`, by key
 
     def problem(self, node: Any, where: str, message: str) -> None:
         self.problems.append(Problem(self.name, getattr(node, "line", None), where, message))
@@ -115,6 +116,22 @@ class DataReader:
             self.problem(node, where, f"'{key}' must be plain text, not {kind(value)}")
             return None
         return str(value)
+
+    def cited(self, node: dict, key: str, where: str) -> Text | None:
+        """Read a source: a key of the file's `sources`, a text per language, or one plain text."""
+        value = node.get(key)
+        if isinstance(value, dict):
+            return self.text(node, key, where)
+        plain = self.plain(node, key, where)
+        if plain is None:
+            return None
+        if not plain.strip():
+            self.problem(node, where, f"'{key}' is empty")
+            return None
+        if plain in self.sources:
+            return self.sources[plain]
+        # One text for every language: the name of a framework is often the same in all of them.
+        return MappingProxyType({language: plain for language in self.languages})
 
     # The document, from the top down.
 

@@ -14,6 +14,9 @@ QUESTION_TYPES = ("choice", "checklist", "yesno", "number", "text", "note")
 SCORED_TYPES = ("choice", "checklist", "yesno", "number")
 YESNO_POINTS = MappingProxyType({"yes": 2.0, "partly": 1.0, "no": 0.0})
 EFFORTS = ("low", "medium", "high")
+# How serious the gap an action closes is, most serious first: a legal duty or a risk to people's
+# health and safety not met; a serious risk to the business; an improvement.
+SEVERITIES = ("critical", "high", "normal")
 
 Text = Mapping[str, str]
 
@@ -52,7 +55,9 @@ class Recommendation:
     values: frozenset[str]
     action: Text
     effort: str
-    source: str
+    source: Text
+    severity: str = "normal"
+    after: tuple[str, ...] = ()  # recommendations that build the practice this one presupposes
 
 
 @dataclass(frozen=True)
@@ -64,7 +69,7 @@ class Question:
     required: bool
     required_message: Text | None
     relevant: Condition | None
-    source: str | None
+    source: Text | None
     weight: float
     options: tuple[Option, ...]
     option_points: Mapping[str, float]  # value -> points, for the options that score

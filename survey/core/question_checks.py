@@ -12,6 +12,7 @@ from .model import (
     NOT_APPLICABLE,
     QUESTION_TYPES,
     SCORED_TYPES,
+    SEVERITIES,
     YESNO_POINTS,
     Band,
     Option,
@@ -22,7 +23,7 @@ from .model import (
 OPTION_KEYS = {"value", "label", "description", "score", "not_applicable", "exclusive"}
 BAND_KEYS = {"min", "score"}
 RECOMMENDATION_KEYS = {"id", "if_points_at_most", "if_selected", "if_not_selected"}
-RECOMMENDATION_KEYS |= {"action", "effort", "source"}
+RECOMMENDATION_KEYS |= {"action", "effort", "source", "severity", "after"}
 TRIGGERS = {
     "if_points_at_most": "points_at_most",
     "if_selected": "selected",
@@ -82,7 +83,8 @@ class QuestionChecks(DataReader):
         max_points = _max_points(qtype, options, bands, max_score)
         if qtype in SCORED_TYPES and max_points <= 0 and not (qtype == "number" and not bands):
             self.problem(node, where, "no answer can score any points: give options a score above 0")
-        if qtype in SCORED_TYPES and max_points > 0 and not self.plain(node, "source", where):
+        source = self.cited(node, "source", where)
+        if qtype in SCORED_TYPES and max_points > 0 and "source" not in node:
             self.problem(node, where, "a scored question needs a 'source'")
         recommendations = self.recommendations(node, where, qid, qtype, options, max_points)
         return Question(
@@ -93,7 +95,7 @@ class QuestionChecks(DataReader):
             required=self.flag(node, "required", where),
             required_message=self.text(node, "required_message", where),
             relevant=self.conditions.get(qid, (None,))[0],
-            source=self.plain(node, "source", where),
+            source=source,
             weight=self.number(node, "weight", where, 1.0, positive=True),
             options=options,
             option_points=MappingProxyType(
@@ -204,6 +206,13 @@ class QuestionChecks(DataReader):
             effort = item.get("effort")
             if effort not in EFFORTS:
                 self.problem(item, place, f"effort {effort!r} must be one of {', '.join(EFFORTS)}")
+            severity = item.get("severity", "normal")
+            if severity not in SEVERITIES:
+                self.problem(item, place, f"severity {severity!r} must be one of {', '.join(SEVERITIES)}")
+            after = item.get("after", [])
+            if not isinstance(after, list) or not all(isinstance(a, str) for a in after):
+                self.problem(item, place, "'after' must list recommendation ids, e.g. [rec_backup_start]")
+                after = []
             rid = item.get("id", f"{qid}_{i + 1}")
             found.append(
                 Recommendation(
@@ -214,7 +223,9 @@ class QuestionChecks(DataReader):
                     values=chosen,
                     action=self.text(item, "action", place, True),
                     effort=effort,
-                    source=self.plain(item, "source", place, True),
+                    source=self.cited(item, "source", place),
+                    severity=severity,
+                    after=tuple(after),
                 )
             )
         return tuple(found)

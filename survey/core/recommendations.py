@@ -1,23 +1,35 @@
-"""Choose and rank the actions a firm should take, from its answers and scores."""
+"""Choose and order the actions a firm should take, from its answers and scores.
+
+The order: the most serious gaps first (a legal duty or people's safety before a risk to the
+business, before an improvement), then what the score stands to gain (weight x gap), then the
+lowest effort. An action that presupposes a practice (its `after`) never comes before an action
+that builds that practice: when both apply, the builder is brought forward to just before it.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
-from .model import EFFORTS, Question, Questionnaire, Recommendation
+from .model import EFFORTS, SEVERITIES, Question, Questionnaire, Recommendation
 from .scoring import SCORED, Scores, visible_answers
 
 EFFORT_RANK = {effort: rank for rank, effort in enumerate(EFFORTS)}
+SEVERITY_RANK = {severity: rank for rank, severity in enumerate(SEVERITIES)}
+START_HERE = 5  # actions that open the plan
+START_HERE_MOST = 7  # ... or more when further legal or safety gaps would be cut off
 
 
 class Action(NamedTuple):
-    """One recommended action, with why it ranks where it does."""
+    """One recommended action, with why it is recommended and why it ranks where it does."""
 
     recommendation: Recommendation
     question: Question
     priority: float  # weight x gap: how much the score stands to gain
     gap: float  # share of the question's points not yet reached, 0-1
+    answer: Any  # the answer that triggered it
+    missing: tuple[str, ...] = ()  # for a checklist: the options not ticked that triggered it
+    waits_for: tuple[str, ...] = ()  # ids of the actions in the plan that must come first
 
 
 def applies(recommendation: Recommendation, value: Any, points: float) -> bool:
@@ -26,24 +38,66 @@ def applies(recommendation: Recommendation, value: Any, points: float) -> bool:
         return points <= recommendation.points
     if recommendation.trigger == "selected":
         return value in recommendation.values
+    return bool(_not_ticked(recommendation, value))
+
+
+def _not_ticked(recommendation: Recommendation, value: Any) -> tuple[str, ...]:
     ticked = set(value) if isinstance(value, (tuple, list, frozenset)) else set()
-    return not recommendation.values <= ticked
+    return tuple(sorted(recommendation.values - ticked))
+
+
+def _ranking(action: Action, order: int) -> tuple:
+    recommendation = action.recommendation
+    return (SEVERITY_RANK[recommendation.severity], -action.priority, EFFORT_RANK[recommendation.effort], order)
 
 
 def action_plan(questionnaire: Questionnaire, answers: Mapping[str, Any], scores: Scores) -> list[Action]:
-    """Return the actions that apply, most valuable first: weight x gap, then lowest effort."""
+    """Return the actions that apply, in the order the firm should take them (see the module)."""
     effective, _ = visible_answers(questionnaire, answers)
     explained = scores.question_scores()
     themes = {theme.id: theme for theme in questionnaire.themes}
-    ranked = []
+    found: dict[str, tuple[tuple, Action]] = {}
     for order, question in enumerate(questionnaire.questions.values()):
         result = explained.get(question.id)
-        if result is None or result.status != SCORED or result.points >= result.max_points:
+        if result is None or result.status != SCORED:
             continue
+        # A checklist capped below the sum of its options reaches its full points without every
+        # practice: the improvements left out are then noise, but a missing machine guard is not.
+        at_most = SEVERITIES[0] if result.points >= result.max_points else None
         gap = (result.max_points - result.points) / result.max_points
-        priority = question.weight * themes[question.theme_id].weight * gap
+        priority = round(question.weight * themes[question.theme_id].weight * gap, 6)
+        value = effective.get(question.id)
         for recommendation in question.recommendations:
-            if applies(recommendation, effective.get(question.id), result.points):
-                ranked.append((order, Action(recommendation, question, round(priority, 6), gap)))
-    ranked.sort(key=lambda item: (-item[1].priority, EFFORT_RANK[item[1].recommendation.effort], item[0]))
-    return [action for _, action in ranked]
+            if at_most and recommendation.severity != at_most:
+                continue
+            if applies(recommendation, value, result.points):
+                missing = _not_ticked(recommendation, value) if recommendation.trigger == "not_selected" else ()
+                action = Action(recommendation, question, priority, gap, value, missing)
+                found[recommendation.id] = (_ranking(action, order), action)
+    plan: list[Action] = []
+    placed: set[str] = set()
+
+    def place(rid: str) -> None:
+        # The loader refuses circles in `after`, so this recursion ends.
+        action = found[rid][1]
+        before = sorted((name for name in action.recommendation.after if name in found), key=lambda n: found[n][0])
+        for name in before:
+            if name not in placed:
+                place(name)
+        placed.add(rid)
+        plan.append(action._replace(waits_for=tuple(before)))
+
+    for rid in sorted(found, key=lambda rid: found[rid][0]):
+        if rid not in placed:
+            place(rid)
+    return plan
+
+
+def start_here(plan: list[Action]) -> list[Action]:
+    """Return the actions that open the plan: the first five, and any legal or safety gap up to seven."""
+    first = plan[:START_HERE]
+    for action in plan[START_HERE:START_HERE_MOST]:
+        if action.recommendation.severity != SEVERITIES[0]:
+            break
+        first.append(action)
+    return first

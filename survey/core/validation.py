@@ -12,13 +12,14 @@ from types import MappingProxyType
 from typing import Any
 
 from .model import Level, Pillar, Question, Questionnaire, Section, Theme
+from .ordering import dependencies_first
 from .question_checks import QuestionChecks
 from .yaml_source import Problem
 
 LANGUAGE_PATTERN = re.compile(r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$")
 
 TOP_KEYS = {"id", "version", "languages", "default_language", "title", "description"}
-TOP_KEYS |= {"estimated_minutes", "levels", "pillars", "sections"}
+TOP_KEYS |= {"estimated_minutes", "levels", "pillars", "sections", "sources"}
 PILLAR_KEYS = {"id", "title", "description", "weight", "levels", "themes"}
 THEME_KEYS = {"id", "title", "description", "weight", "questions"}
 SECTION_KEYS = {"id", "title", "themes"}
@@ -53,6 +54,7 @@ class _Checker(QuestionChecks):
             minutes = None
         title = self.text(data, "title", where, required=True)
         description = self.text(data, "description", where)
+        self.sources = self._sources(data)
         levels = self.levels(data, "levels") if "levels" in data else ()
         pillars = tuple(
             self.pillar(node, f"pillars[{i}]", levels) for i, node in enumerate(self.listing(data, "pillars", where))
@@ -61,6 +63,7 @@ class _Checker(QuestionChecks):
         self._unique_dimension_ids(pillars)
         questions = {q.id: q for p in pillars for t in p.themes for q in t.questions}
         order = self.evaluation_order(questions)
+        self._prerequisites(questions)
         sections = self.sections(data, pillars)
         if self.problems:
             return None
@@ -79,6 +82,39 @@ class _Checker(QuestionChecks):
             evaluation_order=order,
             source_text="",
             digest="",
+        )
+
+    def _sources(self, data: dict) -> dict:
+        """Read the `sources` catalogue: a key per cited work, with its name in each language."""
+        catalogue = data.get("sources")
+        if catalogue is None:
+            return {}
+        if not isinstance(catalogue, dict) or not catalogue:
+            self.problem(data, "sources", "must map keys to texts per language, e.g. iso_14001: {es: ..., en: ...}")
+            return {}
+        sources = {}
+        for key in catalogue:
+            if self.identifier(catalogue, "sources", key) == key:
+                sources[key] = self.text(catalogue, key, f"sources.{key}", required=True)
+        return {key: text for key, text in sources.items() if text}
+
+    def _prerequisites(self, questions: dict[str, Question]) -> None:
+        """Check each recommendation's `after`: known ids, and no action waiting on itself."""
+        recommendations = {r.id: r for q in questions.values() for r in q.recommendations}
+        for recommendation in recommendations.values():
+            where = f"question {recommendation.question_id}, recommendation {recommendation.id}"
+            for name in recommendation.after:
+                if name not in recommendations:
+                    self.problem(None, where, f"'after' names '{name}', which is no recommendation's id")
+
+        def circle(path: list[str]) -> None:
+            where = f"question {recommendations[path[0]].question_id}, recommendation {path[0]}"
+            self.problem(None, where, "'after' forms a circle: " + " -> ".join(path))
+
+        dependencies_first(
+            recommendations,
+            lambda rid: [name for name in recommendations[rid].after if name in recommendations],
+            circle,
         )
 
     def _languages(self, data: dict) -> tuple[str, ...]:
@@ -188,28 +224,16 @@ class _Checker(QuestionChecks):
                     self.problem(node, f"{where}, relevant", f"refers to unknown question '{name}'")
                 elif name in questions and questions[name].type == "note":
                     self.problem(node, f"{where}, relevant", f"refers to '{name}', a note that has no answer")
-        order: list[Question] = []
-        state: dict[str, str] = {}
 
-        def visit(qid: str, path: list[str]) -> None:
-            if state.get(qid) == "done":
-                return
-            if state.get(qid) == "active":
-                cycle = path[path.index(qid) :] + [qid]
-                condition, where, node = self.conditions[qid]
-                self.problem(node, f"{where}, relevant", "conditions form a circle: " + " -> ".join(cycle))
-                return
-            state[qid] = "active"
-            if qid in self.conditions:
-                for name in sorted(self.conditions[qid][0].names):
-                    if name in questions:
-                        visit(name, path + [qid])
-            state[qid] = "done"
-            order.append(questions[qid])
+        def circle(path: list[str]) -> None:
+            _, where, node = self.conditions[path[0]]
+            self.problem(node, f"{where}, relevant", "conditions form a circle: " + " -> ".join(path))
 
-        for qid in questions:
-            visit(qid, [])
-        return tuple(order)
+        def depends_on(qid: str) -> list[str]:
+            condition = self.conditions.get(qid)
+            return [name for name in sorted(condition[0].names) if name in questions] if condition else []
+
+        return tuple(questions[qid] for qid in dependencies_first(questions, depends_on, circle))
 
     def sections(self, data: dict, pillars: tuple[Pillar, ...]) -> tuple[Section, ...]:
         themes = {t.id: t for p in pillars for t in p.themes}

@@ -22,6 +22,8 @@ SOURCE_LANGUAGE = "en"  # the language the messages are written in: it needs no 
 
 YESNO_LABELS = {"yes": N_("Yes"), "partly": N_("Partly"), "no": N_("No")}
 EFFORT_LABELS = {"low": N_("Low effort"), "medium": N_("Medium effort"), "high": N_("High effort")}
+# Only the gaps more serious than an improvement carry a label.
+SEVERITY_LABELS = {"critical": N_("Safety or legal duty"), "high": N_("Serious risk to the business")}
 STATUS_LABELS = {
     STATUS_NA: N_("does not apply: left out of the score"),
     HIDDEN: N_("not asked: left out of the score"),

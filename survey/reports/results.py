@@ -10,12 +10,10 @@ from typing import Any
 
 from ..core.benchmarks import SECTOR, SECTOR_SIZE, Comparison, Summary
 from ..core.model import Questionnaire
-from ..core.recommendations import action_plan
+from ..core.recommendations import Action, action_plan, start_here
 from ..core.scoring import Scores, level_for
 from .charts import radar_figure
-from .labels import EFFORT_LABELS, STATUS_LABELS, Words, words
-
-TOP_ACTIONS = 5
+from .labels import EFFORT_LABELS, SEVERITY_LABELS, STATUS_LABELS, Words, words
 
 
 def group_label(comparison: Comparison, assessment: dict, say: Words) -> str:
@@ -112,18 +110,13 @@ def build_results(
     axes = [theme for pillar in pillars for theme in pillar["themes"]]
     theme_titles = {theme["id"]: theme["title"] for theme in axes}
     overall_level = level_for(questionnaire.levels, scores.overall)
-    actions = [
-        {
-            "text": text(a.recommendation.action),
-            "effort": a.recommendation.effort,
-            "effort_label": say(EFFORT_LABELS[a.recommendation.effort]),
-            "source": a.recommendation.source,
-            "question": text(a.question.label),
-            "theme": theme_titles[a.question.theme_id],
-            "priority": a.priority,
-        }
-        for a in action_plan(questionnaire, answers, scores)
-    ]
+    plan = action_plan(questionnaire, answers, scores)
+    first = {a.recommendation.id for a in start_here(plan)}
+    actions = [describe_action(questionnaire, a, rank, theme_titles, say, language) for rank, a in enumerate(plan, 1)]
+    numbers = {action["id"]: action["rank"] for action in actions}
+    for action in actions:
+        action["start_here"] = action["id"] in first
+        action["after"] = [{"id": rid, "rank": numbers[rid]} for rid in action.pop("waits_for")]
     return {
         "language": say.language,
         "title": text(questionnaire.title),
@@ -136,24 +129,83 @@ def build_results(
         "group": group_label(comparison, assessment, say),
         "group_kind": comparison.group,
         "group_count": comparison.count,
-        "chart": radar_chart(axes, assessment["firm_name"], say),
-        "chart_label": say("Radar chart of theme scores against the peer group"),
+        **radar_charts(pillars, assessment["firm_name"], say),
         "actions": actions,
-        "top_actions": actions[:TOP_ACTIONS],
+        "top_actions": [a for a in actions if a["start_here"]],
+        "action_groups": group_actions(actions, pillars),
     }
 
 
-def radar_chart(axes: list[dict], firm_name: str, say: Words) -> dict:
-    """Return the radar figure of the theme scores against the peer median and middle half."""
+def describe_action(
+    questionnaire: Questionnaire, action: Action, rank: int, theme_titles: dict, say: Words, language: str
+) -> dict:
+    """Return one action as the owner reads it: what to do, why, how serious and how costly."""
+    recommendation, question = action.recommendation, action.question
+    if action.missing:
+        missing = [questionnaire.text(question.option(v).label, language) for v in action.missing]
+        why = say("Not ticked: %(options)s", options="; ".join(missing))
+    else:
+        answer = say.answer(questionnaire, question, action.answer, language) or say("nothing ticked")
+        why = say("Your answer: %(answer)s", answer=answer)
+    return {
+        "id": recommendation.id,
+        "rank": rank,
+        "text": questionnaire.text(recommendation.action, language),
+        "severity": recommendation.severity,
+        "severity_label": say(SEVERITY_LABELS[recommendation.severity])
+        if recommendation.severity in SEVERITY_LABELS
+        else "",
+        "effort": recommendation.effort,
+        "effort_label": say(EFFORT_LABELS[recommendation.effort]),
+        "source": questionnaire.text(recommendation.source, language),
+        "question": questionnaire.text(question.label, language),
+        "why": why,
+        "pillar_id": question.pillar_id,
+        "theme_id": question.theme_id,
+        "theme": theme_titles[question.theme_id],
+        "priority": action.priority,
+        "waits_for": list(action.waits_for),
+    }
 
-    def peers_of(field: str) -> list[float | None]:
-        return [getattr(t["peers"], field) if t["peers"] else None for t in axes]
 
-    return radar_figure(
-        [t["title"] for t in axes],
-        [t["score"] for t in axes],
-        peers_of("median"),
-        peers_of("q1"),
-        peers_of("q3"),
-        {"firm": firm_name, "median": say("Median of similar firms"), "band": say("Middle half of similar firms")},
-    )
+def group_actions(actions: list[dict], pillars: list[dict]) -> list[dict]:
+    """Return the actions by pillar and theme, in questionnaire order; each keeps its rank."""
+    groups = []
+    for pillar in pillars:
+        themes = []
+        for theme in pillar["themes"]:
+            members = [a for a in actions if a["theme_id"] == theme["id"]]
+            if members:
+                themes.append({"id": theme["id"], "title": theme["title"], "actions": members})
+        if themes:
+            groups.append({"id": pillar["id"], "title": pillar["title"], "themes": themes})
+    return groups
+
+
+def radar_charts(pillars: list[dict], firm_name: str, say: Words) -> dict:
+    """Return one radar per pillar, its themes against the peer median and middle half, and their legend.
+
+    The legend lists what the radars draw (the firm, the median, the middle half) for the page to
+    show in HTML, where a long firm name wraps.
+    """
+    names = {"firm": firm_name, "median": say("Median of similar firms"), "band": say("Middle half of similar firms")}
+
+    def peers_of(themes: list[dict], field: str) -> list[float | None]:
+        return [getattr(t["peers"], field) if t["peers"] else None for t in themes]
+
+    charts = []
+    for pillar in pillars:
+        themes = pillar["themes"]
+        figure = radar_figure(
+            [t["title"] for t in themes],
+            [t["score"] for t in themes],
+            peers_of(themes, "median"),
+            peers_of(themes, "q1"),
+            peers_of(themes, "q3"),
+            names,
+        )
+        label = say("Radar chart of the themes of %(pillar)s against similar firms", pillar=pillar["title"])
+        charts.append({"pillar_id": pillar["id"], "title": pillar["title"], "figure": figure, "label": label})
+    drawn = {trace["legendgroup"] for chart in charts for trace in chart["figure"]["data"]}
+    legend = [{"kind": kind, "name": names[kind]} for kind in ("firm", "median", "band") if kind in drawn]
+    return {"charts": charts, "chart_legend": legend}

@@ -4,7 +4,9 @@
 (function () {
   var charts = Array.prototype.slice.call(document.querySelectorAll(".chart[data-plotly-src]"));
   if (!charts.length) return;
-  var waiting = {};  // script URL -> functions to call once it has loaded
+  var waiting = {};  // script URL -> functions to call once it has loaded (several charts share one)
+  var drawn = [];
+  var GAP = 4;  // px between a label and the chart's edge
 
   function withPlotly(source, then) {
     if (window.Plotly) return then();
@@ -12,24 +14,81 @@
       waiting[source] = [];
       var script = document.createElement("script");
       script.src = source;
-      script.onload = function () { waiting[source].forEach(function (call) { call(); }); };
+      script.onload = function () {
+        var calls = waiting[source];
+        waiting[source] = [];
+        calls.forEach(function (call) { call(); });
+      };
       document.head.appendChild(script);
     }
     waiting[source].push(then);
+  }
+
+  // As tall as the margins plus a square for the radar as wide as the chart leaves it.
+  function heightFor(target, margin) {
+    return Math.round(target.clientWidth - margin.l - margin.r + margin.t + margin.b);
+  }
+
+  // How far the axis labels stick out past each edge of the chart, plus a gap (< 0: room to spare).
+  function overhang(target) {
+    var box = target.getBoundingClientRect();
+    var out = {l: -Infinity, r: -Infinity, t: -Infinity, b: -Infinity};
+    target.querySelectorAll(".angularaxistick text").forEach(function (label) {
+      var b = label.getBoundingClientRect();
+      out.l = Math.max(out.l, box.left - b.left + GAP);
+      out.r = Math.max(out.r, b.right - box.right + GAP);
+      out.t = Math.max(out.t, box.top - b.top + GAP);
+      out.b = Math.max(out.b, b.bottom - box.bottom + GAP);
+    });
+    return out;
+  }
+
+  // Fit the margins to the labels as this browser's fonts draw them: a few rounds, since a
+  // wider margin makes the radar smaller and brings the labels in.
+  function fit(target, rounds) {
+    var margin = Object.assign({}, target.layout.margin);
+    var out = overhang(target), changed = false;
+    ["l", "r", "t", "b"].forEach(function (side) {
+      if (isFinite(out[side]) && Math.abs(out[side]) > 1) {
+        margin[side] = Math.max(0, Math.ceil(margin[side] + out[side]));
+        changed = true;
+      }
+    });
+    if (!changed || !rounds) {
+      target.setAttribute("data-drawn", "true");
+      return;
+    }
+    window.Plotly.relayout(target, {margin: margin, height: heightFor(target, margin)}).then(function () {
+      fit(target, rounds - 1);
+    });
   }
 
   function draw(target) {
     var data = document.querySelector('script[data-chart="' + target.id + '"]');
     if (!data) return;
     var figure = JSON.parse(data.textContent);
-    // A radar is square: on a phone, no taller than its width plus room for the legend.
-    figure.layout.height = Math.min(figure.layout.height, target.clientWidth + 110);
-    window.Plotly.newPlot(target, figure.data, figure.layout, {displayModeBar: false, responsive: true});
+    figure.layout.height = heightFor(target, figure.layout.margin);
+    window.Plotly.newPlot(target, figure.data, figure.layout, {displayModeBar: false}).then(function () {
+      drawn.push(target);
+      fit(target, 4);
+    });
   }
 
   function load(target) {
     withPlotly(target.getAttribute("data-plotly-src"), function () { draw(target); });
   }
+
+  var resizing;
+  window.addEventListener("resize", function () {
+    clearTimeout(resizing);
+    resizing = setTimeout(function () {
+      drawn.forEach(function (target) {
+        target.removeAttribute("data-drawn");
+        var size = {width: target.clientWidth, height: heightFor(target, target.layout.margin)};
+        window.Plotly.relayout(target, size).then(function () { fit(target, 4); });
+      });
+    }, 200);
+  });
 
   if (!("IntersectionObserver" in window)) { charts.forEach(load); return; }
   var observer = new IntersectionObserver(function (entries) {

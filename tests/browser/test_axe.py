@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from helpers import missing
-from test_owner_journey import click_and_wait, complete_sections, fill_profile, submit_review
+from test_owner_journey import click_and_wait, complete_sections, expect_chart_drawn, fill_profile, submit_review
 
 AXE = Path(__file__).resolve().parents[2] / "survey" / "bundles" / "node_modules" / "axe-core" / "axe.min.js"
 WIDTHS = [{"width": 375, "height": 740}, {"width": 1280, "height": 900}]
@@ -50,8 +50,7 @@ def test_every_owner_page_has_no_axe_violation(new_context, questionnaire, axe_s
     complete_sections(page, questionnaire, each_page=lambda p: check(f"section {p.url.rsplit('/', 1)[1]}"))
     check("review")
     submit_review(page)
-    page.locator("#radar").scroll_into_view_if_needed()
-    page.wait_for_selector("#radar .polarlayer g.trace")
+    expect_chart_drawn(page)
     check("results")
     click_and_wait(page, "main a.button[href$='/actions']")
     check("actions")
