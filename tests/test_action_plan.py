@@ -63,8 +63,7 @@ pillars:
             label: {en: Backup?}
             source: "A guide"
             recommendations:
-              - {id: rec_backup, if_points_at_most: 1, effort: low, severity: high, source: "A guide",
-                 action: {en: Start backups}}
+              - {id: rec_backup, if_points_at_most: 1, effort: low, source: "A guide", action: {en: Start backups}}
           - id: restore
             type: yesno
             weight: 4
@@ -74,6 +73,12 @@ pillars:
               - {id: rec_restore, if_points_at_most: 1, effort: low, after: [rec_backup], source: "A guide",
                  action: {en: Test a restore}}
 """
+
+
+def changed(text: str, old: str, new: str, count: int = -1) -> str:
+    """Replace a part of a questionnaire that must be there: a test must not pass on an unchanged file."""
+    assert old in text, old
+    return text.replace(old, new, count)
 
 
 def load(text: str) -> Questionnaire:
@@ -92,7 +97,9 @@ def test_legal_and_safety_gaps_come_before_larger_score_gains() -> None:
 
 
 def test_a_serious_business_risk_comes_between_duties_and_improvements() -> None:
-    small = load(SMALL)
+    small = load(
+        changed(SMALL, "id: rec_backup, if_points_at_most: 1,", "id: rec_backup, if_points_at_most: 1, severity: high,")
+    )
     plan = plan_of(small, {"records": "no", "guards": "no", "backup": "no"})
     assert plan == ["rec_guards", "rec_backup", "rec_records"]
 
@@ -133,7 +140,7 @@ def test_start_here_is_five_actions_or_up_to_seven_when_duties_follow() -> None:
                  action: {{en: Do {name}}}}}"""
         for name in duties
     )
-    many = load(SMALL.replace("        questions:\n", "        questions:" + yaml_questions + "\n", 1))
+    many = load(changed(SMALL, "        questions:\n", "        questions:" + yaml_questions + "\n", 1))
     every_no = {name: "no" for name in duties} | {"records": "no"}
     plan = action_plan(many, every_no, score_response(many, every_no))
     assert len(plan) == 10  # nine duties and records
@@ -141,6 +148,32 @@ def test_start_here_is_five_actions_or_up_to_seven_when_duties_follow() -> None:
     one_duty = {"d0": "no", "records": "no", "backup": "no", "restore": "no", "guards": "yes"}
     plan = action_plan(many, one_duty, score_response(many, one_duty))
     assert [a.recommendation.id for a in start_here(plan)] == ["rec_d0", "rec_backup", "rec_restore", "rec_records"]
+
+
+def test_start_here_keeps_a_legal_duty_with_the_action_it_needs_first() -> None:
+    duties = "".join(
+        f"""
+          - id: d{i}
+            type: yesno
+            label: {{en: d{i}?}}
+            source: law
+            recommendations:
+              - {{id: rec_d{i}, if_points_at_most: 1, effort: low, severity: critical, source: law,
+                 action: {{en: Do d{i}}}}}"""
+        for i in range(5)
+    )
+    text = changed(SMALL, "        questions:\n", "        questions:" + duties + "\n", 1)
+    text = changed(
+        text,
+        "                severity: critical\n",
+        "                severity: critical\n                after: [rec_backup]\n",
+    )
+    many = load(text)
+    answers = {f"d{i}": "no" for i in range(5)} | {"guards": "no", "backup": "no", "records": "yes"}
+    plan = action_plan(many, answers, score_response(many, answers))
+    # Guards (a duty) needs backups first (an improvement): both open the plan.
+    ids = [a.recommendation.id for a in start_here(plan)]
+    assert ids == [f"rec_d{i}" for i in range(5)] + ["rec_backup", "rec_guards"]
 
 
 # --------------------------------------------------------------------------- the readiness instrument
@@ -231,10 +264,16 @@ def test_the_results_group_every_action_by_pillar_and_theme_and_say_why() -> Non
         ("after: [rec_nothing]", "question restore, recommendation rec_restore: 'after' names 'rec_nothing'"),
         ("after: [rec_restore]", "'after' forms a circle: rec_restore -> rec_restore"),
         ("after: rec_backup", "'after' must list recommendation ids"),
+        (
+            "after: [rec_backpu]",
+            "'after' names 'rec_backpu', which is no recommendation's id (did you mean 'rec_backup'?)",
+        ),
+        ("after: [rec_backup, rec_backup]", "'after' names 'rec_backup' twice"),
+        ("after: [guards_1]", "'after' names 'guards_1', which is no recommendation's id"),
     ],
 )
 def test_after_must_name_recommendations_without_a_circle(change: str, message: str | None) -> None:
-    text = SMALL.replace("after: [rec_backup]", change)
+    text = changed(SMALL, "after: [rec_backup]", change)
     if message is None:
         assert load(text).questions["restore"].recommendations[0].after == ("rec_backup",)
         return
@@ -244,21 +283,45 @@ def test_after_must_name_recommendations_without_a_circle(change: str, message: 
 
 
 def test_a_circle_through_two_actions_is_refused() -> None:
-    text = SMALL.replace("effort: low, severity: high,", "effort: low, severity: high, after: [rec_restore],")
+    text = changed(
+        SMALL, "id: rec_backup, if_points_at_most: 1,", "id: rec_backup, if_points_at_most: 1, after: [rec_restore],"
+    )
     with pytest.raises(QuestionnaireError) as error:
         load(text)
     assert "'after' forms a circle" in str(error.value)
 
 
+def test_an_after_naming_an_id_the_loader_made_up_is_refused() -> None:
+    text = changed(SMALL, "- {id: rec_records, if_points_at_most", "- {if_points_at_most")
+    text = changed(text, "after: [rec_backup]", "after: [records_1]")
+    with pytest.raises(QuestionnaireError) as error:
+        load(text)
+    assert "'after' names 'records_1', an id made up by the loader: give it an 'id'" in str(error.value)
+
+
+def test_recommendation_ids_are_unique_across_questions() -> None:
+    with pytest.raises(QuestionnaireError) as error:
+        load(changed(SMALL, "{id: rec_records,", "{id: rec_backup,"))
+    assert "question backup: recommendation id 'rec_backup' is also used in question records" in str(error.value)
+    # An id the loader makes up (question id + number) clashes with a written one as well.
+    with pytest.raises(QuestionnaireError) as error:
+        load(
+            changed(SMALL, "- {id: rec_records, if_points_at_most", "- {if_points_at_most")
+            .replace("id: rec_restore,", "id: records_1,")
+            .replace("after: [rec_backup]", "after: []")
+        )
+    assert "recommendation id 'records_1' is also used in question records" in str(error.value)
+
+
 def test_severity_must_be_known() -> None:
     with pytest.raises(QuestionnaireError) as error:
-        load(SMALL.replace("severity: critical", "severity: urgent"))
+        load(changed(SMALL, "severity: critical", "severity: urgent"))
     assert "severity 'urgent' must be one of critical, high, normal" in str(error.value)
 
 
 def test_sources_are_named_by_key_per_language_or_as_one_text() -> None:
     bilingual = (
-        SMALL.replace("languages: [en]", "languages: [en, es]")
+        changed(SMALL, "languages: [en]", "languages: [en, es]")
         .replace('law: {en: "The labour law"}', 'law: {en: "The labour law", es: "La ley laboral"}')
         .replace("{en: ", "{es: x, en: ")
         .replace('{es: x, en: "The labour law", es: "La ley laboral"}', '{en: "The labour law", es: "La ley laboral"}')
@@ -267,8 +330,23 @@ def test_sources_are_named_by_key_per_language_or_as_one_text() -> None:
     assert dict(small.questions["guards"].source) == {"en": "The labour law", "es": "La ley laboral"}
     assert dict(small.questions["records"].source) == {"en": "A guide", "es": "A guide"}
     with pytest.raises(QuestionnaireError) as error:
-        load(SMALL.replace('law: {en: "The labour law"}', "law: {en: }"))
+        load(changed(SMALL, 'law: {en: "The labour law"}', "law: {en: }"))
     assert "sources.law" in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        ("lwa", "question guards: 'source' names 'lwa', which is not in the file's `sources` (did you mean 'law'?)"),
+        ("~", "question guards: 'source' is empty"),
+        ('""', "question guards: 'source' is empty"),
+    ],
+)
+def test_a_source_that_is_no_text_and_no_key_is_refused(source: str, message: str) -> None:
+    with pytest.raises(QuestionnaireError) as error:
+        load(changed(SMALL, "            source: law\n", f"            source: {source}\n", 1))
+    assert message in str(error.value)
+    assert len(str(error.value).splitlines()) == 1, str(error.value)  # one cause, one message
 
 
 def test_every_source_of_the_instrument_is_in_spanish_on_spanish_pages() -> None:

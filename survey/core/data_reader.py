@@ -118,18 +118,26 @@ class DataReader:
         return str(value)
 
     def cited(self, node: dict, key: str, where: str) -> Text | None:
-        """Read a source: a key of the file's `sources`, a text per language, or one plain text."""
+        """Read a source: a key of the file's `sources`, a text per language, or one plain text.
+
+        A single word that could be a key must be one: a mistyped key would otherwise reach
+        owners as it was typed.
+        """
         value = node.get(key)
         if isinstance(value, dict):
             return self.text(node, key, where)
         plain = self.plain(node, key, where)
-        if plain is None:
-            return None
-        if not plain.strip():
-            self.problem(node, where, f"'{key}' is empty")
+        if plain is None or not plain.strip():
+            if key in node:
+                self.problem(node, where, f"'{key}' is empty")
             return None
         if plain in self.sources:
             return self.sources[plain]
+        if ID_PATTERN.match(plain):
+            hint = difflib.get_close_matches(plain, sorted(self.sources), n=1)
+            also = f" (did you mean '{hint[0]}'?)" if hint else ""
+            self.problem(node, where, f"'{key}' names '{plain}', which is not in the file's `sources`{also}")
+            return None
         # One text for every language: the name of a framework is often the same in all of them.
         return MappingProxyType({language: plain for language in self.languages})
 

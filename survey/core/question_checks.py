@@ -50,6 +50,8 @@ class QuestionChecks(DataReader):
     def __init__(self, name: str):
         super().__init__(name)
         self.question_lines: dict[str, int | None] = {}
+        self.recommendation_nodes: dict[tuple[str, str], Any] = {}  # (question id, id) -> its data
+        self.written_ids: set[str] = set()  # recommendation ids the author wrote, not made up
         self.conditions: dict[str, tuple[Condition, str, Any]] = {}
 
     def question(self, node: Any, where: str, theme_id: str, pillar_id: str) -> Question | None:
@@ -85,7 +87,7 @@ class QuestionChecks(DataReader):
             self.problem(node, where, "no answer can score any points: give options a score above 0")
         source = self.cited(node, "source", where)
         if qtype in SCORED_TYPES and max_points > 0 and "source" not in node:
-            self.problem(node, where, "a scored question needs a 'source'")
+            self.problem(node, where, "a scored question needs a 'source'")  # an empty one is reported by cited()
         recommendations = self.recommendations(node, where, qid, qtype, options, max_points)
         return Question(
             id=qid,
@@ -214,6 +216,9 @@ class QuestionChecks(DataReader):
                 self.problem(item, place, "'after' must list recommendation ids, e.g. [rec_backup_start]")
                 after = []
             rid = item.get("id", f"{qid}_{i + 1}")
+            if "id" in item and isinstance(rid, str):
+                self.written_ids.add(rid)
+            self.recommendation_nodes.setdefault((qid, str(rid)), item)
             found.append(
                 Recommendation(
                     id=self.identifier(item, place, rid),

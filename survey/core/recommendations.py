@@ -94,10 +94,18 @@ def action_plan(questionnaire: Questionnaire, answers: Mapping[str, Any], scores
 
 
 def start_here(plan: list[Action]) -> list[Action]:
-    """Return the actions that open the plan: the first five, and any legal or safety gap up to seven."""
+    """Return the actions that open the plan: the first five, and any legal or safety gap up to seven.
+
+    An action that a legal or safety one waits for counts as one: it comes just before it.
+    """
+    critical = SEVERITIES[0]
+    needed: set[str] = set()
+    for action in reversed(plan):
+        if action.recommendation.severity == critical or action.recommendation.id in needed:
+            needed.update(action.waits_for)
     first = plan[:START_HERE]
     for action in plan[START_HERE:START_HERE_MOST]:
-        if action.recommendation.severity != SEVERITIES[0]:
+        if action.recommendation.severity != critical and action.recommendation.id not in needed:
             break
         first.append(action)
     return first

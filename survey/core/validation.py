@@ -7,11 +7,12 @@ themes, sections, and the conditions between questions.
 
 from __future__ import annotations
 
+import difflib
 import re
 from types import MappingProxyType
 from typing import Any
 
-from .model import Level, Pillar, Question, Questionnaire, Section, Theme
+from .model import Level, Pillar, Question, Questionnaire, Recommendation, Section, Theme
 from .ordering import dependencies_first
 from .question_checks import QuestionChecks
 from .yaml_source import Problem
@@ -99,17 +100,38 @@ class _Checker(QuestionChecks):
         return {key: text for key, text in sources.items() if text}
 
     def _prerequisites(self, questions: dict[str, Question]) -> None:
-        """Check each recommendation's `after`: known ids, and no action waiting on itself."""
-        recommendations = {r.id: r for q in questions.values() for r in q.recommendations}
-        for recommendation in recommendations.values():
-            where = f"question {recommendation.question_id}, recommendation {recommendation.id}"
-            for name in recommendation.after:
-                if name not in recommendations:
-                    self.problem(None, where, f"'after' names '{name}', which is no recommendation's id")
+        """Check recommendation ids are unique, and each `after`: ids written in the file, no circle."""
+        recommendations: dict[str, Recommendation] = {}
+        for question in questions.values():
+            for item in question.recommendations:
+                node = self.recommendation_nodes.get((item.question_id, item.id))
+                if item.id in recommendations:
+                    first = recommendations[item.id].question_id
+                    self.problem(
+                        node,
+                        f"question {item.question_id}",
+                        f"recommendation id '{item.id}' is also used in question {first}",
+                    )
+                recommendations.setdefault(item.id, item)
+        for item in recommendations.values():
+            node = self.recommendation_nodes.get((item.question_id, item.id))
+            where = f"question {item.question_id}, recommendation {item.id}"
+            for name in sorted({n for n in item.after if item.after.count(n) > 1}):
+                self.problem(node, where, f"'after' names '{name}' twice")
+            for name in dict.fromkeys(item.after):
+                if name in recommendations and name not in self.written_ids:
+                    # A made-up id would point elsewhere once the recommendations are reordered.
+                    self.problem(node, where, f"'after' names '{name}', an id made up by the loader: give it an 'id'")
+                elif name not in recommendations:
+                    hint = difflib.get_close_matches(name, sorted(self.written_ids), n=1)
+                    also = f" (did you mean '{hint[0]}'?)" if hint else ""
+                    self.problem(node, where, f"'after' names '{name}', which is no recommendation's id{also}")
 
         def circle(path: list[str]) -> None:
-            where = f"question {recommendations[path[0]].question_id}, recommendation {path[0]}"
-            self.problem(None, where, "'after' forms a circle: " + " -> ".join(path))
+            first = recommendations[path[0]]
+            node = self.recommendation_nodes.get((first.question_id, first.id))
+            where = f"question {first.question_id}, recommendation {first.id}"
+            self.problem(node, where, "'after' forms a circle: " + " -> ".join(path))
 
         dependencies_first(
             recommendations,

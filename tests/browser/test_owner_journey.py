@@ -17,7 +17,7 @@ from helpers import PROFILE
 from playwright.sync_api import Page, expect
 
 ROOT = Path(__file__).resolve().parents[2]
-DOCS_SCREENSHOT = ROOT / "docs" / "results.png"
+DOCS = ROOT / "docs"  # the README's pictures, written only with UPDATE_SCREENSHOT=1
 PHONE = {"viewport": {"width": 375, "height": 740}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
 PHONE_WIDTH = PHONE["viewport"]["width"]
 SECTION_URL = re.compile(r"/a/[^/]+/section/(\d+)$")
@@ -225,17 +225,34 @@ def test_owner_on_a_phone_in_spanish_resumes_on_another_device(
     assert page.locator("ol.actions li").count() >= 1
     assert_no_sideways_scroll(page)
     page.screenshot(path=tmp_path / "results-375.png", full_page=True)
+    # Written to docs/ only on request, so that a test run changes no tracked file.
+    pictures = DOCS if os.environ.get("UPDATE_SCREENSHOT") == "1" else tmp_path
+    # The README's phone picture: "start here" and its first two actions.
+    clip = page.evaluate(
+        """() => {
+          const top = document.getElementById("actions-heading").getBoundingClientRect();
+          const last = document.querySelectorAll("ol.actions > li")[1].getBoundingClientRect();
+          return {x: 0, y: top.top + scrollY - 12, width: innerWidth, height: last.bottom - top.top + 24};
+        }"""
+    )
+    page.screenshot(path=pictures / "start-here-phone.png", clip=clip, full_page=True)
 
-    # The picture in the README: the same results on a computer, in English.
-    desktop = new_context(locale="en-GB", viewport={"width": 1000, "height": 800})
+    # The README's picture of the radars: the same results on a computer, in English.
+    desktop = new_context(locale="en-GB", viewport={"width": 1280, "height": 800})
     page = desktop.new_page()
     page.goto(link)
     expect(page).to_have_url(re.compile(r"/results$"))
     expect_chart_drawn(page)
-    # Written only on request (UPDATE_SCREENSHOT=1), so that a test run changes no tracked file.
-    shot = DOCS_SCREENSHOT if os.environ.get("UPDATE_SCREENSHOT") == "1" else tmp_path / "results-1000.png"
-    shot.parent.mkdir(exist_ok=True)
-    page.screenshot(path=shot, full_page=True)
+    # The heading, legend and radars, in the page's coordinates (a clip of a full-page shot).
+    clip = page.evaluate(
+        """() => {
+          const top = document.getElementById("chart-heading").getBoundingClientRect();
+          const box = document.querySelector(".radars").getBoundingClientRect();
+          const left = Math.min(top.left, box.left);
+          return {x: left, y: top.top + scrollY - 8, width: box.right - left, height: box.bottom - top.top + 16};
+        }"""
+    )
+    page.screenshot(path=pictures / "results.png", clip=clip, full_page=True)
 
     assert offsite_requests == [], "the app must not request anything from the internet"
 
