@@ -1099,6 +1099,16 @@ def test_switching_language_on_a_section_keeps_what_was_typed(app, client):
     assert checked_values(again, first.id) == [partial[first.id]]
 
 
+def test_without_javascript_a_button_in_the_form_switches_language_after_saving(client):
+    token = start(client)
+    form = soup_of(client.get(f"/a/{token}/section/1")).select_one("form.questions")
+    buttons = [(b["name"], b["value"]) for b in form.find_all("button")]
+    # Inside the form, so it posts the answers; after Next, so that Enter still goes forward.
+    assert buttons[0] == ("nav", "next")
+    assert ("nav", "language:en") in buttons and ("nav", "language:es") not in buttons
+    assert form.find("button", value="language:en").find_parent("noscript") is not None
+
+
 def test_a_language_the_site_does_not_offer_is_an_ordinary_next(app, client):
     """nav=language:fr is not a switch: the page is checked as a press of Next would be."""
     token = start(client)

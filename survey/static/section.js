@@ -1,6 +1,6 @@
 // A page of questions: the header's language switch first saves what the owner has typed, so
 // nothing is lost; the server shows the same page again in the other language. Without
-// JavaScript the switch is a plain link and answers not yet saved stay behind.
+// JavaScript, a button in the form (in <noscript>) does the same.
 (function () {
   var form = document.querySelector("form.questions");
   if (!form) return;

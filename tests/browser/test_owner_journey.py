@@ -423,9 +423,13 @@ def test_plotly_loads_only_when_the_chart_comes_near_the_screen(new_context, que
     assert offsite_requests == []
 
 
-def test_switching_language_keeps_the_choices_not_yet_saved(new_context, questionnaire):
-    """An owner ticks an answer, then switches to English: the page comes back in English, still ticked."""
-    context = new_context(locale="es-PE", **PHONE)
+@pytest.mark.parametrize("javascript", [True, False])
+def test_switching_language_keeps_the_choices_not_yet_saved(new_context, questionnaire, javascript):
+    """An owner ticks an answer, then switches to English: the page comes back in English, still ticked.
+
+    With JavaScript through the header's switch; without, through the button the form holds.
+    """
+    context = new_context(locale="es-PE", java_script_enabled=javascript, **PHONE)
     page = context.new_page()
     page.goto("/start")
     fill_profile(page)
@@ -434,7 +438,7 @@ def test_switching_language_keeps_the_choices_not_yet_saved(new_context, questio
     value = first.options[-1].value
     option = page.locator(f"#question-{first.id} input[value='{value}']")
     page.locator(f"label[for='{option.get_attribute('id')}']").click()
-    click_and_wait(page, "header nav.languages a[hreflang=en]")
+    click_and_wait(page, "header nav.languages a[hreflang=en]" if javascript else "form button[value='language:en']")
     assert page.evaluate("document.documentElement.lang") == "en"
     assert section_of(page) == 1
     expect(page.locator("h1")).to_have_text(questionnaire.sections[0].title["en"])
