@@ -1,4 +1,7 @@
-"""Commands for operators: create the database, check questionnaires, seed and drop demo data."""
+"""Commands for operators: create the database, check questionnaires, seed and drop demo data.
+
+The command that creates accounts lives with the accounts, in web/auth.py.
+"""
 
 from __future__ import annotations
 

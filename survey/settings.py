@@ -31,6 +31,15 @@ DEFAULTS = {
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SECURE": False,
     "MAX_CONTENT_LENGTH": 256 * 1024,
+    # Accounts: a session ends after this long without use, and in any case after 12 hours.
+    "SESSION_IDLE_MINUTES": 120,
+    "PERMANENT_SESSION_LIFETIME": 12 * 3600,
+    # Login attempts allowed per account and per client address within the window, counted in
+    # the database so that every worker counts the same ones.
+    "LOGIN_ATTEMPTS_PER_ACCOUNT": 5,
+    "LOGIN_ATTEMPTS_PER_ADDRESS": 30,
+    "LOGIN_WINDOW_SECONDS": 900,
+    "INVITATION_DAYS": 7,  # how long an invitation link can be used
     # A slow owner must not lose a page of answers to an expired token: the section view
     # keeps what was typed and asks to save again; the lifetime only bounds replay.
     "WTF_CSRF_TIME_LIMIT": 8 * 3600,

@@ -72,12 +72,12 @@ def test_init_db_keeps_the_data_of_an_existing_database(app, client):
 
 
 def test_init_db_keeps_the_data_of_a_database_made_outside_the_app(tmp_path):
-    """An "older" database: there is only one migration today, so this is a database made by
-    that migration alone, with data written outside the app, then brought up to date by init-db.
+    """An older database, made by the first migration alone, with data written outside the app,
+    brought up to date by init-db: the accounts' tables are added and the firm is kept.
     """
     path = tmp_path / "old.sqlite3"
     db = connect(str(path))
-    migrations.apply(db)
+    migrations.apply(db, stop_before="m002_accounts")
     db.execute(
         "INSERT INTO firms (name, sector, size, region, is_demo, created_at) "
         "VALUES ('Vieja', 'agriculture', 'small', 'Cusco', 0, '2025-01-01')"
@@ -87,7 +87,8 @@ def test_init_db_keeps_the_data_of_a_database_made_outside_the_app(tmp_path):
     assert applied == ["m001_initial"]
     app = create_app({"TESTING": True, "DATABASE": str(path), "SECRET_KEY": "test"})
     result = run_command(app, "init-db")
-    assert "is up to date" in result.output
+    assert "applied m002_accounts" in result.output
+    assert {"users", "programmes", "invitations", "login_attempts"} <= tables(app)
     assert query(app, "SELECT name, sector FROM firms") == [("Vieja", "agriculture")]
 
 

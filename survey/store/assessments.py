@@ -15,6 +15,8 @@ from ..core.profile import period_of
 from ..core.questionnaire import Questionnaire
 from ..core.scoring import Scores
 from .connection import write
+from .rows import one as _one
+from .rows import rows as _rows
 from .scores import store_scores
 from .versions import ensure_published
 
@@ -119,22 +121,6 @@ _WITH_FIRM = (
     "SELECT a.*, f.name AS firm_name, f.sector, f.size, f.region, f.year_founded "
     "FROM assessments a JOIN firms f ON f.id = a.firm_id "
 )
-
-
-def _rows(db: sqlite_utils.Database, sql: str, params: list) -> list[dict]:
-    """Return a query's rows as dicts by column name.
-
-    Not sqlite-utils' db.query(): it wraps every query in a savepoint, two more statements on
-    the path of every page.
-    """
-    cursor = db.execute(sql, params)
-    names = [column[0] for column in cursor.description]
-    return [dict(zip(names, row)) for row in cursor]
-
-
-def _one(db: sqlite_utils.Database, sql: str, params: list) -> dict | None:
-    found = _rows(db, sql, params)
-    return found[0] if found else None
 
 
 def find_assessment(db: sqlite_utils.Database, token: str) -> dict | None:

@@ -82,6 +82,49 @@ def m001_initial(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m002_accounts(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE programmes (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE users (
+            id INTEGER PRIMARY KEY,
+            email TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            name TEXT NOT NULL DEFAULT '',
+            role TEXT NOT NULL CHECK (role IN ('admin', 'manager', 'consultant', 'owner')),
+            programme_id INTEGER REFERENCES programmes(id) ON DELETE SET NULL,
+            password_hash TEXT NOT NULL,
+            -- Raised when the password changes: the sessions opened before it end.
+            session_version INTEGER NOT NULL DEFAULT 1,
+            is_active INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT NOT NULL,
+            last_login_at TEXT
+        );
+        -- Login attempts still counted against an account or a client address, kept in the
+        -- database so that every worker process counts the same ones.
+        CREATE TABLE login_attempts (
+            key TEXT NOT NULL,
+            at REAL NOT NULL
+        );
+        CREATE INDEX login_attempts_key ON login_attempts (key, at);
+        CREATE TABLE invitations (
+            token_hash TEXT PRIMARY KEY,
+            email TEXT NOT NULL COLLATE NOCASE,
+            role TEXT NOT NULL,
+            programme_id INTEGER REFERENCES programmes(id) ON DELETE SET NULL,
+            invited_by INTEGER REFERENCES users(id) ON DELETE SET NULL,
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            used_at TEXT
+        );
+        """
+    )
+
+
 def migrate(db: sqlite_utils.Database) -> None:
     """Create the schema, or bring an older database up to date without losing data."""
     db.execute("PRAGMA journal_mode=WAL")

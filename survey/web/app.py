@@ -61,7 +61,7 @@ def build_app(test_config: dict | None = None, instance_path: str | None = None)
         if language != SOURCE_LANGUAGE:
             catalog(language)  # a missing catalog stops the start, naming the command that makes it
 
-    from . import assets, database, errors, headers, language, owner
+    from . import accounts, admin, assets, auth, database, errors, headers, language, owner
     from .extensions import compress, csrf
 
     questionnaires = load_folder(app.config["QUESTIONNAIRES"])
@@ -70,10 +70,13 @@ def build_app(test_config: dict | None = None, instance_path: str | None = None)
 
     database.init_app(app)
     csrf.init_app(app)
+    accounts.init_app(app)
     compress.init_app(app)
     language.init_app(app)
     assets.init_app(app)
     headers.init_app(app)
     errors.init_app(app)
     app.register_blueprint(owner.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(admin.bp)
     return app

@@ -54,6 +54,11 @@ def not_allowed(_error):
     return error_page(_("Not allowed"), _("This page cannot be used that way. Nothing was changed."), 405)
 
 
+def forbidden(_error):
+    """Refuse a page the logged-in account has no right to."""
+    return error_page(_("Not allowed"), _("Your account cannot open this page."), 403)
+
+
 def server_error(_error: InternalServerError):
     """Apologise for an unexpected failure; Flask has logged the traceback, never shown to the visitor."""
     try:
@@ -70,6 +75,7 @@ def server_error(_error: InternalServerError):
 def init_app(app: Flask) -> None:
     """Register the error pages."""
     app.register_error_handler(400, bad_request)
+    app.register_error_handler(403, forbidden)
     app.register_error_handler(404, not_found)
     app.register_error_handler(405, not_allowed)
     app.register_error_handler(413, too_large)

@@ -21,7 +21,9 @@ from survey.core.questionnaire import load_questionnaire
 from survey.store.demo import store_demo
 from survey.store.peers import clear_cache
 from survey.store.schema import migrate
+from survey.store.users import create_user
 from survey.web.database import get_db
+from survey.web.passwords import hash_password
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -35,6 +37,8 @@ CHROMIUM_ARGS = [
 ]
 LOCAL_HOST = "127.0.0.1"
 DEMO_FIRMS = 300
+# Accounts on the live server, for the pages behind a login.
+ADMIN = {"email": "admin@example.org", "password": "clave de prueba larga", "name": "Ana Quispe"}
 
 
 @pytest.fixture(scope="session")
@@ -55,6 +59,7 @@ def live_server(tmp_path_factory):
         migrate(db)
         current = app.extensions["questionnaires"].current[app.config["DEFAULT_QUESTIONNAIRE"]]
         store_demo(db, current, DEMO_FIRMS)
+        create_user(db, ADMIN["email"], "admin", hash_password(ADMIN["password"]), ADMIN["name"])
     clear_cache()
     # Port 0: the system picks a free port, with no race between choosing and binding it.
     server = make_server(LOCAL_HOST, 0, app, threaded=True)

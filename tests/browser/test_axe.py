@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import ADMIN
 from helpers import missing
 from test_owner_journey import click_and_wait, complete_sections, expect_chart_drawn, fill_profile, submit_review
 
@@ -56,4 +57,35 @@ def test_every_owner_page_has_no_axe_violation(new_context, questionnaire, axe_s
     check("actions")
     page.goto("/a/no-such-link")
     check("not found")
+    assert not found, "\n".join(f"{name}: {line}" for name, lines in found.items() for line in lines)
+
+
+@pytest.mark.parametrize("viewport", WIDTHS, ids=["375px", "1280px"])
+def test_every_account_page_has_no_axe_violation(new_context, axe_script, viewport):
+    """Login (with a refusal shown), the account page, the password form and the admin's accounts page."""
+    context = new_context(locale="es-PE", viewport=viewport, bypass_csp=True)
+    page = context.new_page()
+    found: dict[str, list[str]] = {}
+
+    def check(name: str) -> None:
+        problems = violations(page, axe_script)
+        if problems:
+            found[name] = problems
+
+    page.goto("/login")
+    check("login")
+    page.fill("#email", ADMIN["email"])
+    page.fill("#password", "no es la clave")
+    click_and_wait(page, "main button[type=submit]")
+    check("login refused")
+    page.fill("#email", ADMIN["email"])
+    page.fill("#password", ADMIN["password"])
+    click_and_wait(page, "main button[type=submit]")
+    check("account")
+    page.goto("/account/password")
+    check("password")
+    page.goto("/admin/users")
+    page.fill("#email", "nueva@example.org")
+    click_and_wait(page, "main button[type=submit]")
+    check("accounts and invitation")
     assert not found, "\n".join(f"{name}: {line}" for name, lines in found.items() for line in lines)

@@ -1,0 +1,76 @@
+"""The forms of accounts: logging in, choosing a password, inviting someone."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, SelectChoice, SelectField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length, Regexp, ValidationError
+
+from .language import gettext as _
+from .passwords import PASSWORD_MINIMUM, password_problem
+
+ROLE_LABELS = {
+    "consultant": _l("Consultant"),
+    "manager": _l("Programme manager"),
+    "owner": _l("Firm owner"),
+    "admin": _l("Administrator"),
+}
+
+
+# Something@something.something: enough to catch a slip; the invitation link proves the rest.
+ADDRESS = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class LoginForm(FlaskForm):
+    """An e-mail address and a password."""
+
+    email = EmailField(
+        _l("E-mail"), [DataRequired(_l("Enter your e-mail address.")), Length(max=254)], filters=[_strip]
+    )
+    password = PasswordField(_l("Password"), [DataRequired(_l("Enter your password.")), Length(max=200)])
+
+
+class NewPasswordForm(FlaskForm):
+    """A new password, typed twice."""
+
+    password = PasswordField(_l("New password"), [DataRequired(_l("Choose a password.")), Length(max=200)])
+    confirm = PasswordField(_l("New password again"), [EqualTo("password", _l("The two passwords are not the same."))])
+    email = ""  # the address the password must differ from, set by the view
+
+    def validate_password(self, field) -> None:
+        problem = password_problem(field.data or "", self.email)
+        if problem:
+            raise ValidationError(_(problem, num=PASSWORD_MINIMUM))
+
+
+class PasswordChangeForm(NewPasswordForm):
+    """The current password, then a new one."""
+
+    current = PasswordField(_l("Current password"), [DataRequired(_l("Enter your current password."))])
+
+
+class AcceptInvitationForm(NewPasswordForm):
+    """The name of the invited person, and their password."""
+
+    name = StringField(_l("Your name"), [DataRequired(_l("Enter your name.")), Length(max=120)], filters=[_strip])
+
+
+class InviteForm(FlaskForm):
+    """Who to invite, in which role and programme."""
+
+    email = EmailField(
+        _l("E-mail"),
+        [
+            DataRequired(_l("Enter an e-mail address.")),
+            Regexp(ADDRESS, message=_l("Enter a valid e-mail address.")),
+            Length(max=254),
+        ],
+        filters=[_strip],
+    )
+    role = SelectField(_l("Role"), choices=[SelectChoice(code, label) for code, label in ROLE_LABELS.items()])
+    programme = SelectField(_l("Programme"), coerce=str)

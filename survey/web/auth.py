@@ -1,0 +1,142 @@
+"""Logging in and out, changing one's password, and accepting an invitation."""
+
+from __future__ import annotations
+
+import math
+import sys
+
+import click
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from ..store import users as store
+from ..store.schema import migrate
+from .account_forms import ROLE_LABELS, AcceptInvitationForm, LoginForm, PasswordChangeForm
+from .accounts import check_login, load_account
+from .database import get_db
+from .language import gettext as _
+from .language import local_path
+from .passwords import PASSWORD_MINIMUM, hash_password, password_problem
+
+bp = Blueprint("auth", __name__, cli_group=None)  # its command is `flask create-user`
+
+
+def attempt_keys(email: str) -> dict[str, int]:
+    """The counters a login attempt is charged to, with their limits: the account and the address."""
+    config = current_app.config
+    return {
+        f"account:{email.strip().lower()}": config["LOGIN_ATTEMPTS_PER_ACCOUNT"],
+        f"address:{request.remote_addr}": config["LOGIN_ATTEMPTS_PER_ADDRESS"],
+    }
+
+
+def start_session(account) -> None:
+    """Log an account in on a fresh session: nothing from before the login carries over."""
+    session.clear()
+    session.permanent = True
+    login_user(account)
+    store.record_login(get_db(), account.id)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    """Ask for an e-mail address and a password; a few wrong tries make the next ones wait."""
+    form = LoginForm()
+    if session.pop("expired", False):
+        flash(_("Your session ended after a while without use. Please log in again."), "info")
+    if form.validate_on_submit():
+        wait = store.admit_attempt(get_db(), attempt_keys(form.email.data), current_app.config["LOGIN_WINDOW_SECONDS"])
+        if wait:
+            minutes = math.ceil(wait / 60)
+            message = _("Too many attempts to log in. Try again in %(num)s minutes.", num=minutes)
+            return render_template("auth/login.html", form=form, refusal=message), 429
+        account = check_login(form.email.data, form.password.data)
+        if account is None:
+            # The same words for an unknown address and a wrong password.
+            return render_template("auth/login.html", form=form, refusal=_("Wrong e-mail or password.")), 400
+        store.forget_attempts(get_db(), f"account:{form.email.data.strip().lower()}")
+        start_session(account)
+        return redirect(local_path(request.args.get("next")) or url_for("auth.account"))
+    return render_template("auth/login.html", form=form, refusal=None), 400 if form.errors else 200
+
+
+@bp.post("/logout")
+def logout():
+    """End the session and go back to the start page."""
+    logout_user()
+    session.clear()
+    flash(_("You have logged out."), "info")
+    return redirect(url_for("owner.landing"))
+
+
+@bp.route("/account")
+@login_required
+def account():
+    """Say who is logged in, in which role, and what they can do."""
+    return render_template("auth/account.html", role=ROLE_LABELS[current_user.role])
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    """Change one's password after typing the current one; other sessions end."""
+    form = PasswordChangeForm()
+    form.email = current_user.email
+    if form.validate_on_submit():
+        if check_login(current_user.email, form.current.data) is None:
+            form.current.errors.append(_("This is not your current password."))
+        else:
+            store.set_password(get_db(), current_user.id, hash_password(form.password.data))
+            start_session(load_account(f"{current_user.id}:{current_user.row['session_version'] + 1}"))
+            flash(_("Your password has been changed."), "info")
+            return redirect(url_for("auth.account"))
+    return render_template("auth/password.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+def accept_invitation(token: str):
+    """Let the holder of an invitation link choose a name and password, once."""
+    try:
+        invitation = store.open_invitation(get_db(), token)
+    except store.InvitationUnusable:
+        abort(404)
+    form = AcceptInvitationForm()
+    form.email = invitation["email"]
+    if form.validate_on_submit():
+        try:
+            user_id = store.accept_invitation(get_db(), token, form.name.data, hash_password(form.password.data))
+        except (store.InvitationUnusable, store.EmailTaken):
+            abort(404)
+        start_session(load_account(f"{user_id}:1"))
+        flash(_("Welcome: your account is ready."), "info")
+        return redirect(url_for("auth.account"))
+    return render_template(
+        "auth/invitation.html", form=form, invitation=invitation, role=ROLE_LABELS[invitation["role"]]
+    ), 400 if form.errors else 200
+
+
+@bp.cli.command("create-user")
+@click.argument("email")
+@click.option("--role", required=True, type=click.Choice(store.ROLES), help="What the account may do.")
+@click.option("--name", default="", help="The person's name, as pages show it.")
+@click.option("--programme", default=None, help="The programme a manager or consultant works for (made if new).")
+def create_user_command(email: str, role: str, name: str, programme: str | None) -> None:
+    """Create an account; the password is asked for, or read from standard input, never from the command line.
+
+    Example: flask --app survey create-user ana@example.org --role admin --name "Ana Quispe"
+    """
+    if sys.stdin.isatty():
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    else:
+        password = sys.stdin.readline().rstrip("\n")
+    problem = password_problem(password, email)
+    if problem:
+        raise click.ClickException(problem % {"num": PASSWORD_MINIMUM})
+    db = get_db()
+    migrate(db)
+    programme_id = store.ensure_programme(db, programme) if programme else None
+    try:
+        store.create_user(db, email, role, hash_password(password), name, programme_id)
+    except store.EmailTaken:
+        raise click.ClickException(f"an account with the address {email} exists already") from None
+    click.echo(f"Created the {role} account {email}. Log in at /login.")
