@@ -94,7 +94,7 @@ def test_create_user_takes_no_password_on_the_command_line(runner):
 def test_login_opens_the_account_page_with_a_logout_button_on_every_page(app, client):
     add_user(app)
     response = log_in(client)
-    assert (response.status_code, response.headers["Location"]) == (302, "/account")
+    assert (response.status_code, response.headers["Location"]) == (302, "/portfolio")  # a consultant's clients
     for path in ("/account", "/", "/start"):
         header = soup_of(client.get(path)).select_one("header nav.account")
         assert "Ana Quispe" in header.get_text()
@@ -123,7 +123,7 @@ def test_login_goes_back_to_the_page_asked_for_but_never_off_the_site(app, clien
     assert page.status_code == 302 and page.headers["Location"].startswith("/login?next=")
     login_page = client.get("/login")
     data = {"email": "ana@example.org", "password": PASSWORD, "csrf_token": csrf_token(login_page.data)}
-    assert client.post("/login?next=//evil.example/x", data=data).headers["Location"] == "/account"
+    assert client.post("/login?next=//evil.example/x", data=data).headers["Location"] == "/portfolio"
 
 
 def test_a_wrong_password_and_an_unknown_address_get_the_same_answer(app):

@@ -124,8 +124,22 @@ _WITH_FIRM = (
 
 
 def find_assessment(db: sqlite_utils.Database, token: str) -> dict | None:
-    """Return the assessment a resume token opens, with its firm, or None."""
-    return _one(db, _WITH_FIRM + "WHERE a.token_hash = ?", [hash_token(token)])
+    """Return the assessment a token opens, with its firm, or None.
+
+    The owner's private link, or a key made for one account (`key_user_id` says whose; None
+    for the owner's link). The owner's link is looked up first: owners' pages pay for no more.
+    """
+    digest = hash_token(token)
+    found = _one(db, _WITH_FIRM + "WHERE a.token_hash = ?", [digest])
+    if found is not None:
+        return found | {"key_user_id": None}
+    return _one(
+        db,
+        "SELECT a.*, f.name AS firm_name, f.sector, f.size, f.region, f.year_founded, k.user_id AS key_user_id "
+        "FROM assessment_keys k JOIN assessments a ON a.id = k.assessment_id JOIN firms f ON f.id = a.firm_id "
+        "WHERE k.token_hash = ?",
+        [digest],
+    )
 
 
 def get_assessment(db: sqlite_utils.Database, assessment_id: int) -> dict | None:

@@ -125,6 +125,32 @@ def m002_accounts(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m003_portfolios(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        ALTER TABLE firms ADD COLUMN programme_id INTEGER REFERENCES programmes(id) ON DELETE SET NULL;
+        -- The account that filled in an assessment on the firm's behalf; NULL: the owner did.
+        ALTER TABLE assessments ADD COLUMN entered_by INTEGER REFERENCES users(id) ON DELETE SET NULL;
+        CREATE TABLE firm_consultants (
+            firm_id INTEGER NOT NULL REFERENCES firms(id) ON DELETE CASCADE,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            assigned_at TEXT NOT NULL,
+            PRIMARY KEY (firm_id, user_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX firm_consultants_user ON firm_consultants (user_id);
+        -- Keys that open an assessment's pages for one logged-in account (a consultant working
+        -- with the owner), beside the owner's private link; stored hashed like it.
+        CREATE TABLE assessment_keys (
+            token_hash TEXT PRIMARY KEY,
+            assessment_id INTEGER NOT NULL REFERENCES assessments(id) ON DELETE CASCADE,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            created_at TEXT NOT NULL
+        );
+        """
+    )
+
+
 def migrate(db: sqlite_utils.Database) -> None:
     """Create the schema, or bring an older database up to date without losing data."""
     db.execute("PRAGMA journal_mode=WAL")

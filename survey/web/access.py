@@ -1,4 +1,8 @@
-"""The one way a view opens a firm's assessment: from the token in its URL, in the state it needs."""
+"""The one place that decides who may open a firm's data, and the one way a view opens an assessment.
+
+An assessment opens from the token in its URL: the owner's private link, or a key made for one
+logged-in account, which opens it only for that account and only while it may open the firm.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +11,11 @@ from functools import wraps
 from typing import NamedTuple
 
 from flask import abort, current_app, flash, g, redirect, request, url_for
+from flask_login import current_user
 
 from ..core.model import Questionnaire
 from ..store.assessments import find_assessment
+from ..store.portfolios import is_assigned
 from .database import get_db, registry
 from .language import gettext as _
 
@@ -24,11 +30,29 @@ class Opened(NamedTuple):
     questionnaire: Questionnaire
 
 
+def may_open_firm(firm_id: int) -> bool:
+    """Whether the logged-in account may see and change a firm's assessments, answers and notes.
+
+    Admins may; consultants, for the firms of their portfolio; programme managers see firms
+    only as aggregates, and owners through their private links.
+    """
+    if not current_user.is_authenticated:
+        return False
+    if current_user.role == "admin":
+        return True
+    return current_user.role == "consultant" and is_assigned(get_db(), firm_id, current_user.id)
+
+
 def find_opened(token: str) -> Opened | None:
     """Return what a token opens, or None; remember it for the templates."""
     assessment = find_assessment(get_db(), token)
     if assessment is None:
         return None
+    holder = assessment["key_user_id"]
+    if holder is not None and not (
+        current_user.is_authenticated and current_user.id == holder and may_open_firm(assessment["firm_id"])
+    ):
+        return None  # a key works only for its own account, and only while that account may open the firm
     questionnaire = registry().get(get_db(), assessment["questionnaire_id"], assessment["questionnaire_version"])
     g.token, g.questionnaire = token, questionnaire
     return Opened(token, assessment, questionnaire)

@@ -38,6 +38,11 @@ def start_session(account) -> None:
     store.record_login(get_db(), account.id)
 
 
+def home_of(account) -> str:
+    """Return the page an account starts on: a consultant's clients, else the account page."""
+    return url_for("consultant.portfolio") if account.role == "consultant" else url_for("auth.account")
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     """Ask for an e-mail address and a password; a few wrong tries make the next ones wait."""
@@ -56,7 +61,7 @@ def login():
             return render_template("auth/login.html", form=form, refusal=_("Wrong e-mail or password.")), 400
         store.forget_attempts(get_db(), f"account:{form.email.data.strip().lower()}")
         start_session(account)
-        return redirect(local_path(request.args.get("next")) or url_for("auth.account"))
+        return redirect(local_path(request.args.get("next")) or home_of(account))
     return render_template("auth/login.html", form=form, refusal=None), 400 if form.errors else 200
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 from conftest import ADMIN
-from helpers import missing
+from helpers import PROFILE, missing
 from test_owner_journey import click_and_wait, complete_sections, expect_chart_drawn, fill_profile, submit_review
 
 AXE = Path(__file__).resolve().parents[2] / "survey" / "bundles" / "node_modules" / "axe-core" / "axe.min.js"
@@ -62,7 +63,7 @@ def test_every_owner_page_has_no_axe_violation(new_context, questionnaire, axe_s
 
 @pytest.mark.parametrize("viewport", WIDTHS, ids=["375px", "1280px"])
 def test_every_account_page_has_no_axe_violation(new_context, axe_script, viewport):
-    """Login (with a refusal shown), the account page, the password form and the admin's accounts page."""
+    """Login (with a refusal shown), the account, password, accounts, new client and client list pages."""
     context = new_context(locale="es-PE", viewport=viewport, bypass_csp=True)
     page = context.new_page()
     found: dict[str, list[str]] = {}
@@ -88,4 +89,14 @@ def test_every_account_page_has_no_axe_violation(new_context, axe_script, viewpo
     page.fill("#email", "nueva@example.org")
     click_and_wait(page, "main button[type=submit]")
     check("accounts and invitation")
+    page.goto("/portfolio/new")
+    check("new client")
+    page.locator("#name").fill("Carpintería Flores")
+    page.locator("#sector").select_option(PROFILE["sector"])
+    page.locator(f"label[for='{page.locator('input[name=size]').first.get_attribute('id')}']").click()
+    page.locator("#region").select_option(PROFILE["region"])
+    click_and_wait(page, "main form button[type=submit]")
+    assert re.search(r"/a/[^/]+/section/1$", page.url), page.url  # opened for the consultant to fill in
+    page.goto("/portfolio")
+    check("clients")
     assert not found, "\n".join(f"{name}: {line}" for name, lines in found.items() for line in lines)

@@ -1,0 +1,100 @@
+"""Consultants' portfolios: the firms assigned to each, assessments started on a firm's behalf, keys to open them."""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+from ..core.questionnaire import Questionnaire
+from .assessments import hash_token, insert_assessment, insert_firm, new_token, now
+from .connection import write
+from .rows import one, rows
+from .versions import ensure_published
+
+
+def assign(db: sqlite_utils.Database, firm_id: int, user_id: int) -> None:
+    """Put a firm in a consultant's portfolio (again is harmless)."""
+    with write(db):
+        db.execute(
+            "INSERT OR IGNORE INTO firm_consultants (firm_id, user_id, assigned_at) VALUES (?, ?, ?)",
+            [firm_id, user_id, now()],
+        )
+
+
+def is_assigned(db: sqlite_utils.Database, firm_id: int, user_id: int) -> bool:
+    """Whether a firm is in a consultant's portfolio."""
+    found = db.execute("SELECT 1 FROM firm_consultants WHERE firm_id = ? AND user_id = ?", [firm_id, user_id])
+    return found.fetchone() is not None
+
+
+def start_for_client(
+    db: sqlite_utils.Database, questionnaire: Questionnaire, profile: dict, consultant_id: int
+) -> tuple[int, int]:
+    """Create a client firm in a consultant's portfolio with a draft assessment entered on its behalf.
+
+    Returns (firm id, assessment id). The owner's private link is made too but not kept: the
+    consultant can make a new one for the owner from the portfolio.
+    """
+    stamp = now()
+    with write(db):
+        ensure_published(db, questionnaire)
+        firm_id = insert_firm(db, profile, stamp)
+        db.execute(
+            "INSERT INTO firm_consultants (firm_id, user_id, assigned_at) VALUES (?, ?, ?)",
+            [firm_id, consultant_id, stamp],
+        )
+        assessment_id = insert_assessment(db, firm_id, new_token(), questionnaire, stamp, entered_by=consultant_id)
+    return firm_id, assessment_id
+
+
+def assessment_firm(db: sqlite_utils.Database, assessment_id: int) -> int | None:
+    """Return the firm an assessment belongs to, or None when there is no such assessment."""
+    found = one(db, "SELECT firm_id FROM assessments WHERE id = ?", [assessment_id])
+    return found and found["firm_id"]
+
+
+def make_key(db: sqlite_utils.Database, assessment_id: int, user_id: int) -> str:
+    """Return a new key that opens an assessment's pages for one account."""
+    token = new_token()
+    with write(db):
+        db.execute(
+            "INSERT INTO assessment_keys (token_hash, assessment_id, user_id, created_at) VALUES (?, ?, ?, ?)",
+            [hash_token(token), assessment_id, user_id, now()],
+        )
+    return token
+
+
+def new_private_link(db: sqlite_utils.Database, assessment_id: int) -> str:
+    """Replace an assessment's private link with a new one, to give its owner; the old link stops working."""
+    token = new_token()
+    with write(db):
+        db.execute("UPDATE assessments SET token_hash = ? WHERE id = ?", [hash_token(token), assessment_id])
+    return token
+
+
+def portfolio(db: sqlite_utils.Database, user_id: int) -> list[dict]:
+    """Return a consultant's firms, each with its latest assessment and its last two submitted ones."""
+    return rows(
+        db,
+        """
+        SELECT f.id, f.name, f.sector, f.size, f.region,
+               latest.id AS assessment_id, latest.status, latest.current_section, latest.entered_by,
+               latest.questionnaire_id, latest.questionnaire_version,
+               latest.updated_at AS last_activity,
+               done.id AS submitted_id, done.submitted_at, done.overall, done.scores_json,
+               done.questionnaire_version AS submitted_version,
+               (SELECT p.overall FROM assessments p
+                 WHERE p.firm_id = f.id AND p.status = 'submitted' AND p.id != done.id
+                   AND (p.submitted_at < done.submitted_at OR (p.submitted_at = done.submitted_at AND p.id < done.id))
+                 ORDER BY p.submitted_at DESC, p.id DESC LIMIT 1) AS previous_overall
+          FROM firm_consultants fc
+          JOIN firms f ON f.id = fc.firm_id
+          LEFT JOIN assessments latest ON latest.id =
+               (SELECT x.id FROM assessments x WHERE x.firm_id = f.id ORDER BY x.created_at DESC, x.id DESC LIMIT 1)
+          LEFT JOIN assessments done ON done.id =
+               (SELECT y.id FROM assessments y WHERE y.firm_id = f.id AND y.status = 'submitted'
+                 ORDER BY y.submitted_at DESC, y.id DESC LIMIT 1)
+         WHERE fc.user_id = ?
+         ORDER BY f.name
+        """,
+        [user_id],
+    )

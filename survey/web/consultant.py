@@ -1,0 +1,86 @@
+"""The consultant's pages: the client portfolio, new clients, and assessments opened on a client's behalf."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ..reports.portfolio import SORTS, STATUSES, choose_clients, client_row
+from ..store import portfolios as store
+from .access import may_open_firm, private_link
+from .accounts import requires
+from .database import get_db, registry
+from .forms import ConfirmForm, ProfileForm
+from .language import language as ui_language
+from .language import say
+
+bp = Blueprint("consultant", __name__, url_prefix="/portfolio")
+
+
+@bp.route("")
+@requires("consultant", "admin")
+def portfolio():
+    """List the consultant's clients with their status, scores and change; search, filter and sort."""
+    db = get_db()
+
+    def questionnaire_of(questionnaire_id: str, version: int):
+        return registry().get(db, questionnaire_id or current_app.config["DEFAULT_QUESTIONNAIRE"], version)
+
+    clients = [client_row(row, questionnaire_of, say(), ui_language()) for row in store.portfolio(db, current_user.id)]
+    search = request.args.get("q", "").strip()[:100]
+    status = request.args.get("status", "")
+    sort = request.args.get("sort", "name")
+    shown = choose_clients(clients, search, status, sort if sort in SORTS else "name")
+    return render_template(
+        "consultant/portfolio.html",
+        clients=shown,
+        total=len(clients),
+        search=search,
+        status=status,
+        sort=sort,
+        sorts=SORTS,
+        statuses=STATUSES,
+        form=ConfirmForm(),
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@requires("consultant", "admin")
+def new_client():
+    """Add a client firm and start its assessment, filled in with the owner on their behalf."""
+    form = ProfileForm()
+    if form.validate_on_submit():
+        questionnaire = registry().current[current_app.config["DEFAULT_QUESTIONNAIRE"]]
+        profile = {name: form[name].data for name in ("name", "sector", "size", "region", "year_founded")}
+        _, assessment_id = store.start_for_client(get_db(), questionnaire, profile, current_user.id)
+        return redirect(url_for("owner.resume", token=store.make_key(get_db(), assessment_id, current_user.id)))
+    return render_template("consultant/new_client.html", form=form), (400 if form.errors else 200)
+
+
+def assessment_of_client(assessment_id: int) -> int:
+    """Return an assessment's firm when the account may open it; 404 for any other, as for none."""
+    firm_id = store.assessment_firm(get_db(), assessment_id)
+    if firm_id is None or not may_open_firm(firm_id):
+        abort(404)
+    return firm_id
+
+
+@bp.post("/assessments/<int:assessment_id>/open")
+@requires("consultant", "admin")
+def open_assessment(assessment_id: int):
+    """Open a client's assessment (to go on filling it in, or to read its results) with a key of one's own."""
+    assessment_of_client(assessment_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    return redirect(url_for("owner.resume", token=store.make_key(get_db(), assessment_id, current_user.id)))
+
+
+@bp.post("/assessments/<int:assessment_id>/owner-link")
+@requires("consultant", "admin")
+def owner_link(assessment_id: int):
+    """Make a new private link for the client's owner to answer or read on their own; the old one stops."""
+    assessment_of_client(assessment_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    token = store.new_private_link(get_db(), assessment_id)
+    return render_template("consultant/owner_link.html", link=private_link(token))

@@ -1,0 +1,189 @@
+"""The consultant's portfolio, assessments on a client's behalf, and who may open a firm's data."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from bs4 import BeautifulSoup
+from helpers import PROFILE, csrf_token, start
+from test_accounts import PASSWORD, add_user, english, log_in
+from test_owner import answer_all, submit
+
+from survey.web.database import get_db
+
+
+def soup_of(response) -> BeautifulSoup:
+    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+
+
+def consultant(app, email: str):
+    """A logged-in consultant, reading English."""
+    add_user(app, email=email, role="consultant")
+    client = english(app)
+    log_in(client, email=email)
+    return client
+
+
+def new_client(client, name: str, **profile) -> str:
+    """Add a client firm through the form; return the URL of its assessment opened for the consultant."""
+    page = client.get("/portfolio/new")
+    data = {**PROFILE, "name": name, **profile, "csrf_token": csrf_token(page.data)}
+    response = client.post("/portfolio/new", data=data)
+    assert response.status_code == 302, response.get_data(as_text=True)[:300]
+    return response.headers["Location"]
+
+
+def key_of(location: str) -> str:
+    return re.fullmatch(r"/a/([^/]+)", location).group(1)
+
+
+def assessment_ids(app) -> dict[str, int]:
+    with app.app_context():
+        rows = get_db().execute("SELECT f.name, a.id FROM assessments a JOIN firms f ON f.id = a.firm_id").fetchall()
+    return dict(rows)
+
+
+def test_a_consultant_adds_a_client_and_fills_in_its_assessment_on_its_behalf(app):
+    rosa = consultant(app, "rosa@example.org")
+    location = new_client(rosa, "Carpintería Flores")
+    key = key_of(location)
+    section = rosa.get(location)
+    assert section.status_code == 302 and section.headers["Location"] == f"/a/{key}/section/1"
+    answer_all(rosa, key)
+    assert submit(rosa, key).headers["Location"] == f"/a/{key}/results"
+    assert "Results for Carpintería Flores" in soup_of(rosa.get(f"/a/{key}/results")).h1.get_text()
+    with app.app_context():
+        row = get_db().execute("SELECT entered_by, status FROM assessments").fetchone()
+    assert row[1] == "submitted" and row[0] is not None  # recorded as entered on the firm's behalf
+    card = soup_of(rosa.get("/portfolio")).select_one("li.client")
+    text = " ".join(card.get_text(" ").split())
+    assert "Carpintería Flores" in text and "Submitted" in text and "entered with the owner" in text
+    assert re.search(r"\d+/100", text)
+
+
+def test_the_portfolio_lists_status_scores_and_change_and_can_be_searched_and_sorted(app):
+    rosa = consultant(app, "rosa@example.org")
+    new_client(rosa, "Alfa Muebles")  # left as a draft
+    beta = key_of(new_client(rosa, "Beta Alimentos", region="Cusco"))
+    answer_all(rosa, beta)
+    submit(rosa, beta)
+    page = soup_of(rosa.get("/portfolio"))
+    cards = {c.h2.get_text(): " ".join(c.get_text(" ").split()) for c in page.select("li.client")}
+    assert list(cards) == ["Alfa Muebles", "Beta Alimentos"]
+    assert "In progress: section 1 of 15" in cards["Alfa Muebles"]
+    assert "Submitted" in cards["Beta Alimentos"] and "Digitalisation" in cards["Beta Alimentos"]
+    assert [c.h2.get_text() for c in soup_of(rosa.get("/portfolio?q=cusco")).select("li.client")] == ["Beta Alimentos"]
+    assert [c.h2.get_text() for c in soup_of(rosa.get("/portfolio?status=draft")).select("li.client")] == [
+        "Alfa Muebles"
+    ]
+    by_score = [c.h2.get_text() for c in soup_of(rosa.get("/portfolio?sort=overall")).select("li.client")]
+    assert by_score == ["Beta Alimentos", "Alfa Muebles"]  # firms without a score last
+    assert "1 of 2 clients" in soup_of(rosa.get("/portfolio?q=alfa")).select_one(".count").get_text()
+
+
+def test_a_new_private_link_for_the_owner_replaces_the_old_one(app):
+    rosa = consultant(app, "rosa@example.org")
+    new_client(rosa, "Gamma Textil")
+    assessment_id = assessment_ids(app)["Gamma Textil"]
+    page = rosa.get("/portfolio")
+    response = rosa.post(
+        f"/portfolio/assessments/{assessment_id}/owner-link", data={"csrf_token": csrf_token(page.data)}
+    )
+    link = soup_of(response).select_one("textarea.link").get_text().strip()
+    token = link.rsplit("/a/", 1)[1]
+    owner = english(app)  # no account: the link alone opens it
+    assert owner.get(f"/a/{token}").headers["Location"] == f"/a/{token}/section/1"
+    again = rosa.post(f"/portfolio/assessments/{assessment_id}/owner-link", data={"csrf_token": csrf_token(page.data)})
+    assert again.status_code == 200
+    assert owner.get(f"/a/{token}").status_code == 404  # the first link stopped working
+
+
+# --------------------------------------------------------------------------- who may open what
+
+
+@pytest.fixture
+def two_tenants(app):
+    """Rosa's client (with a key of hers) and an anonymous owner's firm; Luis is another consultant."""
+    rosa = consultant(app, "rosa@example.org")
+    key = key_of(new_client(rosa, "Cliente De Rosa"))
+    owner = english(app)
+    start(owner, {**PROFILE, "name": "Taller Sin Consultor"})
+    return {"rosa": rosa, "key": key, "ids": assessment_ids(app)}
+
+
+def visitor(app, role: str | None):
+    """A visitor of a role (None: anonymous), logged in, reading English."""
+    if role is None:
+        return english(app)
+    email = f"{role}@example.org"
+    add_user(app, email=email, role=role)
+    client = english(app)
+    log_in(client, email=email, password=PASSWORD)
+    return client
+
+
+ROLES = [None, "owner", "manager", "consultant"]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(
+    "route",
+    [
+        "GET /a/{key}",
+        "GET /a/{key}/section/1",
+        "POST /a/{key}/section/1",
+        "GET /a/{key}/review",
+        "GET /a/{key}/link",
+        "POST /portfolio/assessments/{rosa_assessment}/open",
+        "POST /portfolio/assessments/{rosa_assessment}/owner-link",
+        "POST /portfolio/assessments/{owner_assessment}/open",
+        "POST /portfolio/assessments/{owner_assessment}/owner-link",
+        "GET /portfolio",
+    ],
+)
+def test_nobody_but_the_firms_consultant_opens_its_data(app, two_tenants, role, route):
+    """Every route × every role (and anonymous) × a firm of another consultant or of nobody: refused, nothing shown."""
+    client = visitor(app, role)
+    method, path = route.split(" ")
+    ids = two_tenants["ids"]
+    path = path.format(
+        key=two_tenants["key"], rosa_assessment=ids["Cliente De Rosa"], owner_assessment=ids["Taller Sin Consultor"]
+    )
+    token = csrf_token(client.get("/login").data)
+    response = client.get(path) if method == "GET" else client.post(path, data={"csrf_token": token, "nav": "next"})
+    body = response.get_data(as_text=True)
+    if path == "/portfolio" and role == "consultant":
+        assert response.status_code == 200  # their own, empty, portfolio
+    elif role is None and path.startswith("/portfolio"):
+        assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+    else:
+        assert response.status_code in (403, 404), (route, role, response.status_code)
+    assert "Cliente De Rosa" not in body and "Taller Sin Consultor" not in body
+    # Nothing changed: no key made, no link replaced, no answer saved.
+    with app.app_context():
+        db = get_db()
+        assert db.execute("SELECT count(*) FROM assessment_keys").fetchone() == (1,)
+        assert db.execute("SELECT count(*) FROM answers").fetchone() == (0,)
+
+
+def test_a_key_stops_working_when_the_firm_leaves_the_portfolio(app, two_tenants):
+    rosa, key = two_tenants["rosa"], two_tenants["key"]
+    assert rosa.get(f"/a/{key}/section/1").status_code == 200
+    with app.app_context():
+        get_db().execute("DELETE FROM firm_consultants")
+    assert rosa.get(f"/a/{key}/section/1").status_code == 404
+
+
+def test_a_key_works_only_while_its_consultant_is_logged_in(app, two_tenants):
+    rosa, key = two_tenants["rosa"], two_tenants["key"]
+    rosa.post("/logout", data={"csrf_token": csrf_token(rosa.get("/portfolio").data)})
+    assert rosa.get(f"/a/{key}/section/1").status_code == 404
+
+
+def test_an_admin_may_open_any_firm(app, two_tenants):
+    admin = visitor(app, "admin")
+    owner_assessment = two_tenants["ids"]["Taller Sin Consultor"]
+    token = csrf_token(admin.get("/portfolio").data)
+    response = admin.post(f"/portfolio/assessments/{owner_assessment}/open", data={"csrf_token": token})
+    assert response.status_code == 302 and response.headers["Location"].startswith("/a/")
