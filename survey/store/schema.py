@@ -151,6 +151,23 @@ def m003_portfolios(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m004_share_links(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        -- Read-only links to an assessment's results, stored hashed; revoked ones stop working.
+        CREATE TABLE share_links (
+            id INTEGER PRIMARY KEY,
+            token_hash TEXT NOT NULL UNIQUE,
+            assessment_id INTEGER NOT NULL REFERENCES assessments(id) ON DELETE CASCADE,
+            created_at TEXT NOT NULL,
+            revoked_at TEXT
+        );
+        CREATE INDEX share_links_assessment ON share_links (assessment_id);
+        """
+    )
+
+
 def migrate(db: sqlite_utils.Database) -> None:
     """Create the schema, or bring an older database up to date without losing data."""
     db.execute("PRAGMA journal_mode=WAL")

@@ -61,7 +61,7 @@ def build_app(test_config: dict | None = None, instance_path: str | None = None)
         if language != SOURCE_LANGUAGE:
             catalog(language)  # a missing catalog stops the start, naming the command that makes it
 
-    from . import accounts, admin, assets, auth, consultant, database, errors, headers, language, owner
+    from . import accounts, admin, assets, auth, consultant, database, errors, headers, language, owner, sharing
     from .extensions import compress, csrf
 
     questionnaires = load_folder(app.config["QUESTIONNAIRES"])
@@ -80,4 +80,5 @@ def build_app(test_config: dict | None = None, instance_path: str | None = None)
     app.register_blueprint(auth.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(consultant.bp)
+    app.register_blueprint(sharing.bp)
     return app

@@ -21,6 +21,8 @@ def security_headers(response: Response) -> Response:
     if request.view_args and "token" in request.view_args:
         # A firm's answers and results: no browser, proxy or shared computer may keep a copy.
         headers["Cache-Control"] = "no-store"
+        # Nor any search engine, should a link ever be posted somewhere public.
+        headers["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
 

@@ -32,7 +32,7 @@ def violations(page, axe_script: str) -> list[str]:
 
 @pytest.mark.parametrize("viewport", WIDTHS, ids=["375px", "1280px"])
 def test_every_owner_page_has_no_axe_violation(new_context, questionnaire, axe_script, viewport):
-    """Landing, profile, link, every section, review, results, actions and a 404: no violation."""
+    """Landing, profile, link, every section, review, results, actions, sharing and a 404: no violation."""
     context = new_context(locale="es-PE", viewport=viewport, bypass_csp=True)  # to add axe to the page
     page = context.new_page()
     found: dict[str, list[str]] = {}
@@ -56,6 +56,13 @@ def test_every_owner_page_has_no_axe_violation(new_context, questionnaire, axe_s
     check("results")
     click_and_wait(page, "main a.button[href$='/actions']")
     check("actions")
+    page.go_back()
+    click_and_wait(page, "main a.button[href$='/share']")
+    click_and_wait(page, "main form button[type=submit]")
+    check("read-only links")
+    page.goto(page.locator("textarea.link").input_value())
+    expect_chart_drawn(page)
+    check("read-only results")
     page.goto("/a/no-such-link")
     check("not found")
     assert not found, "\n".join(f"{name}: {line}" for name, lines in found.items() for line in lines)
