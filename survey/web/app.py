@@ -61,7 +61,20 @@ def build_app(test_config: dict | None = None, instance_path: str | None = None)
         if language != SOURCE_LANGUAGE:
             catalog(language)  # a missing catalog stops the start, naming the command that makes it
 
-    from . import accounts, admin, assets, auth, consultant, database, errors, headers, language, owner, sharing
+    from . import (
+        accounts,
+        admin,
+        assets,
+        auth,
+        consultant,
+        database,
+        errors,
+        headers,
+        language,
+        owner,
+        progress,
+        sharing,
+    )
     from .extensions import compress, csrf
 
     questionnaires = load_folder(app.config["QUESTIONNAIRES"])
@@ -81,4 +94,5 @@ def build_app(test_config: dict | None = None, instance_path: str | None = None)
     app.register_blueprint(admin.bp)
     app.register_blueprint(consultant.bp)
     app.register_blueprint(sharing.bp)
+    app.register_blueprint(progress.bp)
     return app

@@ -54,6 +54,10 @@ def test_every_owner_page_has_no_axe_violation(new_context, questionnaire, axe_s
     submit_review(page)
     expect_chart_drawn(page)
     check("results")
+    results_url = page.url
+    page.goto(results_url.replace("/results", "/progress"))
+    check("progress, with no earlier assessment")
+    page.goto(results_url)
     click_and_wait(page, "main a.button[href$='/actions']")
     check("actions")
     page.go_back()
