@@ -109,7 +109,9 @@ def two_tenants(app):
     key = key_of(new_client(rosa, "Cliente De Rosa"))
     owner = english(app)
     start(owner, {**PROFILE, "name": "Taller Sin Consultor"})
-    return {"rosa": rosa, "key": key, "ids": assessment_ids(app)}
+    with app.app_context():
+        firms = dict(get_db().execute("SELECT name, id FROM firms").fetchall())
+    return {"rosa": rosa, "key": key, "ids": assessment_ids(app), "firms": firms}
 
 
 def visitor(app, role: str | None):
@@ -140,6 +142,10 @@ ROLES = [None, "owner", "manager", "consultant"]
         "POST /portfolio/assessments/{owner_assessment}/open",
         "POST /portfolio/assessments/{owner_assessment}/owner-link",
         "GET /portfolio",
+        "GET /portfolio/firms/{rosa_firm}",
+        "POST /portfolio/firms/{rosa_firm}",
+        "GET /portfolio/firms/{owner_firm}",
+        "POST /portfolio/firms/{owner_firm}",
     ],
 )
 def test_nobody_but_the_firms_consultant_opens_its_data(app, two_tenants, role, route):
@@ -147,11 +153,17 @@ def test_nobody_but_the_firms_consultant_opens_its_data(app, two_tenants, role, 
     client = visitor(app, role)
     method, path = route.split(" ")
     ids = two_tenants["ids"]
+    firms = two_tenants["firms"]
     path = path.format(
-        key=two_tenants["key"], rosa_assessment=ids["Cliente De Rosa"], owner_assessment=ids["Taller Sin Consultor"]
+        key=two_tenants["key"],
+        rosa_assessment=ids["Cliente De Rosa"],
+        owner_assessment=ids["Taller Sin Consultor"],
+        rosa_firm=firms["Cliente De Rosa"],
+        owner_firm=firms["Taller Sin Consultor"],
     )
     token = csrf_token(client.get("/login").data)
-    response = client.get(path) if method == "GET" else client.post(path, data={"csrf_token": token, "nav": "next"})
+    data = {"csrf_token": token, "nav": "next", "body": "Nota ajena", "assessment": ""}
+    response = client.get(path) if method == "GET" else client.post(path, data=data)
     body = response.get_data(as_text=True)
     if path == "/portfolio" and role == "consultant":
         assert response.status_code == 200  # their own, empty, portfolio
@@ -165,6 +177,7 @@ def test_nobody_but_the_firms_consultant_opens_its_data(app, two_tenants, role, 
         db = get_db()
         assert db.execute("SELECT count(*) FROM assessment_keys").fetchone() == (1,)
         assert db.execute("SELECT count(*) FROM answers").fetchone() == (0,)
+        assert db.execute("SELECT count(*) FROM notes").fetchone() == (0,)
 
 
 def test_a_key_stops_working_when_the_firm_leaves_the_portfolio(app, two_tenants):
@@ -187,3 +200,27 @@ def test_an_admin_may_open_any_firm(app, two_tenants):
     token = csrf_token(admin.get("/portfolio").data)
     response = admin.post(f"/portfolio/assessments/{owner_assessment}/open", data={"csrf_token": token})
     assert response.status_code == 302 and response.headers["Location"].startswith("/a/")
+
+
+def test_notes_on_a_client_are_dated_signed_and_kept_to_its_consultants(app, two_tenants):
+    rosa = two_tenants["rosa"]
+    firm_page = soup_of(rosa.get("/portfolio")).select_one("li.client h2 a")["href"]
+    page = rosa.get(firm_page)
+    assert page.status_code == 200 and "Cliente De Rosa" in soup_of(page).h1.get_text()
+    choices = [o["value"] for o in soup_of(page).select("select#assessment option")]
+    assert choices[0] == "" and len(choices) == 2  # the firm as a whole, or its one assessment
+    token = csrf_token(page.data)
+    assert rosa.post(firm_page, data={"body": "  ", "assessment": "", "csrf_token": token}).status_code == 400
+    response = rosa.post(
+        firm_page, data={"body": "Vi el registro de mantenimiento.", "assessment": choices[1], "csrf_token": token}
+    )
+    assert response.status_code == 302
+    note = soup_of(rosa.get(firm_page)).select_one("ul.notes li")
+    assert "Vi el registro de mantenimiento." in note.get_text() and "Ana Quispe" in note.get_text()
+    # An assessment of another firm cannot carry a note of this one.
+    other = two_tenants["ids"]["Taller Sin Consultor"]
+    refused = rosa.post(firm_page, data={"body": "x", "assessment": str(other), "csrf_token": token})
+    assert refused.status_code == 400
+    for role in ["consultant", "manager", "owner", None]:
+        body = visitor(app, role).get(firm_page)
+        assert body.status_code in (302, 403, 404) and "Vi el registro" not in body.get_data(as_text=True)

@@ -98,3 +98,42 @@ def portfolio(db: sqlite_utils.Database, user_id: int) -> list[dict]:
         """,
         [user_id],
     )
+
+
+def firm_assessments(db: sqlite_utils.Database, firm_id: int) -> list[dict]:
+    """Return every assessment of a firm, newest first, with who entered it."""
+    return rows(
+        db,
+        "SELECT a.id, a.status, a.current_section, a.created_at, a.submitted_at, a.overall, a.questionnaire_id, "
+        "a.questionnaire_version, u.name AS entered_by_name "
+        "FROM assessments a LEFT JOIN users u ON u.id = a.entered_by "
+        "WHERE a.firm_id = ? ORDER BY a.created_at DESC, a.id DESC",
+        [firm_id],
+    )
+
+
+def firm_profile(db: sqlite_utils.Database, firm_id: int) -> dict | None:
+    """Return a firm's profile, or None."""
+    return one(db, "SELECT id, name, sector, size, region, year_founded FROM firms WHERE id = ?", [firm_id])
+
+
+def add_note(db: sqlite_utils.Database, firm_id: int, author_id: int, body: str, assessment_id: int | None) -> None:
+    """Keep a dated note on a firm, or on one of its assessments (which must be the firm's)."""
+    with write(db):
+        if assessment_id is not None and assessment_firm(db, assessment_id) != firm_id:
+            raise ValueError(f"assessment {assessment_id} is not one of firm {firm_id}'s")
+        db.execute(
+            "INSERT INTO notes (firm_id, assessment_id, author_id, body, created_at) VALUES (?, ?, ?, ?, ?)",
+            [firm_id, assessment_id, author_id, body, now()],
+        )
+
+
+def firm_notes(db: sqlite_utils.Database, firm_id: int) -> list[dict]:
+    """Return a firm's notes, newest first, with their authors' names."""
+    return rows(
+        db,
+        "SELECT n.id, n.assessment_id, n.body, n.created_at, u.name AS author, u.email AS author_email "
+        "FROM notes n LEFT JOIN users u ON u.id = n.author_id "
+        "WHERE n.firm_id = ? ORDER BY n.created_at DESC, n.id DESC",
+        [firm_id],
+    )

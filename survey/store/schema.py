@@ -168,6 +168,24 @@ def m004_share_links(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m005_notes(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        -- A consultant's notes on a firm, or on one of its assessments; dated, with their author.
+        CREATE TABLE notes (
+            id INTEGER PRIMARY KEY,
+            firm_id INTEGER NOT NULL REFERENCES firms(id) ON DELETE CASCADE,
+            assessment_id INTEGER REFERENCES assessments(id) ON DELETE CASCADE,
+            author_id INTEGER REFERENCES users(id) ON DELETE SET NULL,
+            body TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX notes_firm ON notes (firm_id, created_at);
+        """
+    )
+
+
 def migrate(db: sqlite_utils.Database) -> None:
     """Create the schema, or bring an older database up to date without losing data."""
     db.execute("PRAGMA journal_mode=WAL")

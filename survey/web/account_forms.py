@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectChoice, SelectField, StringField
+from wtforms import EmailField, PasswordField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp, ValidationError
 
 from .language import gettext as _
@@ -74,3 +74,10 @@ class InviteForm(FlaskForm):
     )
     role = SelectField(_l("Role"), choices=[SelectChoice(code, label) for code, label in ROLE_LABELS.items()])
     programme = SelectField(_l("Programme"), coerce=str)
+
+
+class NoteForm(FlaskForm):
+    """A note on a firm, or on one of its assessments."""
+
+    body = TextAreaField(_l("Note"), [DataRequired(_l("Write the note.")), Length(max=4000)], filters=[_strip])
+    assessment = SelectField(_l("About"), coerce=str)

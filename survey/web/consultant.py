@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from ..reports.portfolio import SORTS, STATUSES, choose_clients, client_row
 from ..store import portfolios as store
 from .access import may_open_firm, private_link
+from .account_forms import NoteForm
 from .accounts import requires
 from .database import get_db, registry
 from .forms import ConfirmForm, ProfileForm
+from .language import format_day, say
+from .language import gettext as _
 from .language import language as ui_language
-from .language import say
 
 bp = Blueprint("consultant", __name__, url_prefix="/portfolio")
 
@@ -55,6 +58,35 @@ def new_client():
         _, assessment_id = store.start_for_client(get_db(), questionnaire, profile, current_user.id)
         return redirect(url_for("owner.resume", token=store.make_key(get_db(), assessment_id, current_user.id)))
     return render_template("consultant/new_client.html", form=form), (400 if form.errors else 200)
+
+
+@bp.route("/firms/<int:firm_id>", methods=["GET", "POST"])
+@requires("consultant", "admin")
+def firm(firm_id: int):
+    """Show a client: its assessments, each to open, and the notes kept on it; add a note."""
+    db = get_db()
+    profile = store.firm_profile(db, firm_id)
+    if profile is None or not may_open_firm(firm_id):
+        abort(404)
+    assessments = store.firm_assessments(db, firm_id)
+    form = NoteForm()
+    form.assessment.choices = [SelectChoice("", _("The firm as a whole"))] + [
+        SelectChoice(str(a["id"]), _("Assessment of %(date)s", date=format_day(a["submitted_at"] or a["created_at"])))
+        for a in assessments
+    ]
+    if form.validate_on_submit():
+        about = int(form.assessment.data) if form.assessment.data else None
+        store.add_note(db, firm_id, current_user.id, form.body.data, about)
+        return redirect(url_for(".firm", firm_id=firm_id) + "#notes")
+    return render_template(
+        "consultant/firm.html",
+        firm=profile,
+        sector=say().sector(profile["sector"]),
+        assessments=assessments,
+        notes=store.firm_notes(db, firm_id),
+        form=form,
+        confirm=ConfirmForm(),
+    ), (400 if form.errors else 200)
 
 
 def assessment_of_client(assessment_id: int) -> int:

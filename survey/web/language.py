@@ -95,6 +95,11 @@ def switch_language(code: str):
     return remember_language(redirect(local_path(request.args.get("next")) or came_from()), code)
 
 
+def format_day(stamp: str) -> str:
+    """Return the day of an ISO timestamp as the visitor's language writes it, e.g. "25 nov 2026"."""
+    return format_date(datetime.fromisoformat(stamp), "medium")
+
+
 def init_app(app: Flask) -> None:
     """Set up Flask-Babel and the language switch route."""
     Babel(app, locale_selector=language)  # the same cached choice as our own gettext
@@ -104,5 +109,5 @@ def init_app(app: Flask) -> None:
         newstyle=True,
     )
     app.jinja_env.globals["current_language"] = language
-    app.jinja_env.filters["day"] = lambda stamp: format_date(datetime.fromisoformat(stamp), "medium")
+    app.jinja_env.filters["day"] = format_day
     app.add_url_rule("/language/<code>", "switch_language", switch_language)

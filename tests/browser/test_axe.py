@@ -110,4 +110,8 @@ def test_every_account_page_has_no_axe_violation(new_context, axe_script, viewpo
     assert re.search(r"/a/[^/]+/section/1$", page.url), page.url  # opened for the consultant to fill in
     page.goto("/portfolio")
     check("clients")
+    click_and_wait(page, "li.client:first-child h2 a")
+    page.fill("#body", "Vi el registro de mantenimiento.")
+    click_and_wait(page, "#notes button[type=submit]")
+    check("client, with a note")
     assert not found, "\n".join(f"{name}: {line}" for name, lines in found.items() for line in lines)
