@@ -11,7 +11,7 @@ RADAR_BUNDLE = survey/static/build/plotly-radar.min.js
 
 run: install $(CATALOGS) charts  ## Install, create the database with demo data, serve on http://127.0.0.1:5000
 	$(FLASK) init-db
-	$(FLASK) seed-demo --if-empty
+	SURVEY_DEMO=true $(FLASK) seed-demo --if-empty --with-users
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 test: install $(CATALOGS) charts browser  ## Install, check the house style and run every test

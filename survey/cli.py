@@ -5,6 +5,7 @@ The command that creates accounts lives with the accounts, in web/auth.py.
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 
 import click
@@ -14,7 +15,7 @@ from flask.cli import with_appcontext
 
 from .core.questionnaire import QuestionnaireError, load_questionnaire
 from .store.connection import connect
-from .store.demo import drop_demo, has_assessments, store_demo
+from .store.demo import DEMO_ACCOUNTS, drop_demo, has_assessments, store_demo, store_demo_accounts
 from .store.peers import clear_cache
 from .store.schema import applied, migrate
 
@@ -77,23 +78,49 @@ def check_questionnaires(paths: tuple[str, ...]) -> None:
 @click.option("--count", default=800, show_default=True, help="How many demo assessments to create.")
 @click.option("--seed", default=2026, show_default=True, help="Random seed: the same seed gives the same data.")
 @click.option("--if-empty", is_flag=True, help="Only seed a database that has no assessment yet.")
-def seed_demo(count: int, seed: int, if_empty: bool) -> None:
+@click.option(
+    "--with-users",
+    is_flag=True,
+    help="Also create (or reset) a demo admin, consultant and manager, and print their passwords. Only on a "
+    "demonstration site (DEMO = True) or in debug mode.",
+)
+def seed_demo(count: int, seed: int, if_empty: bool, with_users: bool) -> None:
     """Create synthetic completed assessments, marked as demo, so benchmarks show at once.
 
-    Example: flask --app survey seed-demo --count 800
+    Example: flask --app survey seed-demo --count 800 --with-users
     """
+    if with_users and not (current_app.debug or current_app.config["DEMO"]):
+        raise click.ClickException(
+            "demo accounts with printed passwords are for a demonstration site: set DEMO = True "
+            "(SURVEY_DEMO=true) or run in debug mode"
+        )
     db = open_database()
     try:
         migrate(db)
         if if_empty and has_assessments(db):
-            click.echo("The database already holds assessments: no demo data added.")
-            return
-        questionnaire = current_app.extensions["questionnaires"].current[current_app.config["DEFAULT_QUESTIONNAIRE"]]
-        store_demo(db, questionnaire, count, seed)
+            click.echo("The database already holds assessments: no demo assessment added.")
+        else:
+            questionnaire = current_app.extensions["questionnaires"].current[
+                current_app.config["DEFAULT_QUESTIONNAIRE"]
+            ]
+            store_demo(db, questionnaire, count, seed)
+            click.echo(f"Added {count} demo assessments (seed {seed}). Remove them with: flask --app survey drop-demo")
+        if with_users:
+            seed_demo_accounts(db)
     finally:
         db.close()
     clear_cache()
-    click.echo(f"Added {count} demo assessments (seed {seed}). Remove them with: flask --app survey drop-demo")
+
+
+def seed_demo_accounts(db: sqlite_utils.Database) -> None:
+    """Create or reset the demo's accounts with new passwords, and print how to log in."""
+    passwords = {email: secrets.token_urlsafe(9) for _, email, _ in DEMO_ACCOUNTS}
+    # The web layer's hasher, registered on the app: the commands never import the web layer.
+    hasher = current_app.extensions["password_hasher"]
+    store_demo_accounts(db, {email: hasher(password) for email, password in passwords.items()})
+    click.echo("Demo accounts (log in at /login; these passwords are new each time this runs):")
+    for role, email, _ in DEMO_ACCOUNTS:
+        click.echo(f"  {role:<11} {email:<26} {passwords[email]}")
 
 
 @click.command("drop-demo")

@@ -40,6 +40,8 @@ DEFAULTS = {
     "LOGIN_ATTEMPTS_PER_ADDRESS": 30,
     "LOGIN_WINDOW_SECONDS": 900,
     "INVITATION_DAYS": 7,  # how long an invitation link can be used
+    # A demonstration site: `seed-demo --with-users` may create accounts whose passwords it prints.
+    "DEMO": False,
     # A slow owner must not lose a page of answers to an expired token: the section view
     # keeps what was typed and asks to save again; the lifetime only bounds replay.
     "WTF_CSRF_TIME_LIMIT": 8 * 3600,

@@ -7,10 +7,13 @@ size and both periods, marked as demo so that they can be removed without touchi
 from __future__ import annotations
 
 import hashlib
+import re
+import sqlite3
 from statistics import mean
 
 import pytest
-from helpers import start
+from bs4 import BeautifulSoup
+from helpers import csrf_token, start
 from test_owner import answer_all, assessment_row, query, run_command, soup_of, stored_answers, submit
 
 from survey import create_app
@@ -210,3 +213,35 @@ def test_commands_run_under_the_test_cli_runner(app, runner, args):
     result = runner.invoke(args=args)
     assert result.exit_code == 0, result.output
     assert result.exception is None
+
+
+def test_demo_accounts_are_refused_outside_a_demonstration_site(app):
+    result = app.test_cli_runner().invoke(args=["seed-demo", "--count", "10", "--with-users"])
+    assert result.exit_code != 0 and "DEMO = True" in result.output
+    with sqlite3.connect(app.config["DATABASE"]) as db:
+        assert db.execute("SELECT count(*) FROM users").fetchone() == (0,)
+
+
+def test_demo_accounts_log_in_with_the_printed_passwords_and_see_a_portfolio(app):
+    app.config["DEMO"] = True
+    result = app.test_cli_runner().invoke(args=["seed-demo", "--count", "60", "--with-users"])
+    assert result.exit_code == 0, result.output
+    printed = dict(re.findall(r"^\s+\w+\s+(\S+@demo\.invalid)\s+(\S+)$", result.output, flags=re.MULTILINE))
+    assert set(printed) == {"admin@demo.invalid", "consultora@demo.invalid", "gestor@demo.invalid"}
+    client = app.test_client()
+    page = client.get("/login")
+    data = {"email": "consultora@demo.invalid", "password": printed["consultora@demo.invalid"]}
+    response = client.post("/login", data=data | {"csrf_token": csrf_token(page.data)})
+    assert response.headers["Location"] == "/portfolio"
+    cards = BeautifulSoup(client.get("/portfolio").get_data(as_text=True), "html.parser").select("li.client")
+    assert len(cards) == 12
+    # Run again: the passwords change, the accounts are not doubled.
+    again = app.test_cli_runner().invoke(args=["seed-demo", "--if-empty", "--with-users"])
+    assert "no demo assessment added" in again.output
+    with sqlite3.connect(app.config["DATABASE"]) as db:
+        assert db.execute("SELECT count(*) FROM users").fetchone() == (3,)
+    # drop-demo removes the demo's accounts with its firms.
+    app.test_cli_runner().invoke(args=["drop-demo"])
+    with sqlite3.connect(app.config["DATABASE"]) as db:
+        assert db.execute("SELECT count(*) FROM users").fetchone() == (0,)
+        assert db.execute("SELECT count(*) FROM firm_consultants").fetchone() == (0,)

@@ -8,7 +8,7 @@ import sqlite_utils
 
 from ..core.questionnaire import Questionnaire
 from ..core.synthetic import generate
-from .assessments import insert_answers, insert_assessment, insert_firm, new_token
+from .assessments import insert_answers, insert_assessment, insert_firm, new_token, now
 from .connection import write
 from .scores import bump_generation, store_scores
 from .versions import publish
@@ -51,9 +51,72 @@ def store_demo(
     return tokens
 
 
-def drop_demo(db: sqlite_utils.Database) -> int:
-    """Delete every demo firm with its assessments, answers and scores; return how many firms."""
+# The demo's accounts: role, address (.invalid: a domain that can never receive mail) and name.
+DEMO_ACCOUNTS = (
+    ("admin", "admin@demo.invalid", "Ana Quispe (demo)"),
+    ("consultant", "consultora@demo.invalid", "Rosa Huamán (demo)"),
+    ("manager", "gestor@demo.invalid", "Jorge Salas (demo)"),
+)
+DEMO_PROGRAMME = "Programa demo"
+DEMO_NOTES = (
+    "Primera visita: el dueño quiere vender a una cadena de tiendas; revisar seguridad en el taller.",
+    "Vi el registro de mantenimiento de las máquinas; las guardas de la sierra siguen pendientes.",
+)
+
+
+def store_demo_accounts(db: sqlite_utils.Database, password_hashes: dict[str, str], portfolio_size: int = 12) -> None:
+    """Create (or reset) the demo's accounts, with a portfolio of demo firms and a few notes.
+
+    `password_hashes` gives each demo address its password's stored form. The consultant's
+    portfolio takes the demo firms with a follow-up first, so that progress shows at once.
+    """
+    stamp = now()
     with write(db):
+        programme = db.execute("SELECT id FROM programmes WHERE name = ?", [DEMO_PROGRAMME]).fetchone()
+        programme_id = (
+            programme[0]
+            if programme
+            else db.execute(
+                "INSERT INTO programmes (name, created_at) VALUES (?, ?)", [DEMO_PROGRAMME, stamp]
+            ).lastrowid
+        )
+        for role, email, name in DEMO_ACCOUNTS:
+            db.execute(
+                "INSERT INTO users (email, name, role, programme_id, password_hash, created_at, is_demo) "
+                "VALUES (?, ?, ?, ?, ?, ?, 1) ON CONFLICT (email) DO UPDATE SET "
+                "password_hash = excluded.password_hash, session_version = session_version + 1",
+                [email, name, role, programme_id, password_hashes[email], stamp],
+            )
+        consultant = db.execute("SELECT id FROM users WHERE email = ?", [DEMO_ACCOUNTS[1][1]]).fetchone()[0]
+        firms = [
+            row[0]
+            for row in db.execute(
+                "SELECT f.id FROM firms f JOIN assessments a ON a.firm_id = f.id WHERE f.is_demo = 1 "
+                "GROUP BY f.id ORDER BY count(a.id) DESC, f.id LIMIT ?",
+                [portfolio_size],
+            )
+        ]
+        for firm_id in firms:
+            db.execute(
+                "INSERT OR IGNORE INTO firm_consultants (firm_id, user_id, assigned_at) VALUES (?, ?, ?)",
+                [firm_id, consultant, stamp],
+            )
+            db.execute("UPDATE firms SET programme_id = ? WHERE id = ?", [programme_id, firm_id])
+        if firms and not db.execute("SELECT 1 FROM notes WHERE author_id = ?", [consultant]).fetchone():
+            for body in DEMO_NOTES:
+                db.execute(
+                    "INSERT INTO notes (firm_id, author_id, body, created_at) VALUES (?, ?, ?, ?)",
+                    [firms[0], consultant, body, stamp],
+                )
+
+
+def drop_demo(db: sqlite_utils.Database) -> int:
+    """Delete every demo firm with its assessments, answers and scores, and the demo's accounts.
+
+    Returns how many firms.
+    """
+    with write(db):
+        db.execute("DELETE FROM users WHERE is_demo = 1")
         count = db.execute("SELECT count(*) FROM firms WHERE is_demo = 1").fetchone()[0]
         db.execute("DELETE FROM scores WHERE is_demo = 1")
         db.execute("DELETE FROM answers WHERE assessment_id IN (SELECT id FROM assessments WHERE is_demo = 1)")

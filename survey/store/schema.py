@@ -186,6 +186,11 @@ def m005_notes(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m006_demo_accounts(db: sqlite_utils.Database) -> None:
+    db.execute("ALTER TABLE users ADD COLUMN is_demo INTEGER NOT NULL DEFAULT 0")
+
+
 def migrate(db: sqlite_utils.Database) -> None:
     """Create the schema, or bring an older database up to date without losing data."""
     db.execute("PRAGMA journal_mode=WAL")

@@ -13,7 +13,7 @@ from flask_login import LoginManager, UserMixin, current_user, logout_user
 
 from ..store import users as store
 from .database import get_db
-from .passwords import password_matches
+from .passwords import hash_password, password_matches
 
 login_manager = LoginManager()
 
@@ -96,3 +96,4 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = _l("Please log in to see this page.")
     login_manager.login_message_category = "info"
     app.before_request(end_idle_sessions)
+    app.extensions["password_hasher"] = hash_password  # for the commands, which do not import the web layer
