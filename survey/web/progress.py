@@ -8,8 +8,8 @@ from ..reports.progress import build_progress
 from ..store import assessments as store
 from .access import SUBMITTED, Opened, opens_assessment
 from .database import get_db, registry
+from .language import format_day, language, say
 from .language import gettext as _
-from .language import language, say
 
 bp = Blueprint("progress", __name__)
 
@@ -39,13 +39,15 @@ def progress(opened: Opened):
         [store.get_assessment(db, other["id"]), assessment], key=lambda a: (a["submitted_at"], a["id"])
     )
     questionnaires = [registry().get(db, a["questionnaire_id"], a["questionnaire_version"]) for a in (first, second)]
-    day = lambda a: a["submitted_at"][:10]  # noqa: E731
     report = build_progress(
         questionnaires[0],
         store.stored_scores(first),
         questionnaires[1],
         store.stored_scores(second),
-        (_("Earlier: %(date)s", date=day(first)), _("Later: %(date)s", date=day(second))),
+        (
+            _("Earlier: %(date)s", date=format_day(first["submitted_at"])),
+            _("Later: %(date)s", date=format_day(second["submitted_at"])),
+        ),
         say(),
         language(),
     )
