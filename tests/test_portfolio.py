@@ -224,3 +224,11 @@ def test_notes_on_a_client_are_dated_signed_and_kept_to_its_consultants(app, two
     for role in ["consultant", "manager", "owner", None]:
         body = visitor(app, role).get(firm_page)
         assert body.status_code in (302, 403, 404) and "Vi el registro" not in body.get_data(as_text=True)
+
+
+def test_pages_seen_logged_in_are_kept_in_no_cache(app, two_tenants):
+    rosa = two_tenants["rosa"]
+    firm = two_tenants["firms"]["Cliente De Rosa"]
+    for path in ("/portfolio", f"/portfolio/firms/{firm}", "/account", "/"):
+        assert rosa.get(path).headers.get("Cache-Control") == "no-store", path
+    assert english(app).get("/").headers.get("Cache-Control") != "no-store"  # the public landing may be cached

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from flask import Flask, Response, request, session
 
 
 def security_headers(response: Response) -> Response:
@@ -23,6 +23,9 @@ def security_headers(response: Response) -> Response:
         headers["Cache-Control"] = "no-store"
         # Nor any search engine, should a link ever be posted somewhere public.
         headers["X-Robots-Tag"] = "noindex, nofollow"
+    elif "_user_id" in session:
+        # Every page a logged-in account sees may show firms, notes or accounts: kept nowhere either.
+        headers["Cache-Control"] = "no-store"
     return response
 
 
