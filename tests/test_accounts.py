@@ -340,3 +340,47 @@ def test_accounts_pages_are_in_spanish(app):
 def test_the_database_file_holds_no_password(app, tmp_path):
     add_user(app)
     assert PASSWORD.encode() not in Path(app.config["DATABASE"]).read_bytes()
+
+
+def test_logging_out_ends_a_copied_session_cookie_too(app, client):
+    add_user(app)
+    log_in(client)
+    copied = client.get_cookie("session").value
+    client.post("/logout", data={"csrf_token": csrf_token(client.get("/account").data)})
+    thief = english(app)
+    thief.set_cookie("session", copied)
+    assert thief.get("/account").status_code == 302
+
+
+def test_a_session_ends_after_its_lifetime_even_when_used(app, client):
+    add_user(app)
+    log_in(client)
+    with client.session_transaction() as session:
+        assert session["seen"] and session["started"]  # stamped at login, not at the next request
+        session["started"] -= app.permanent_session_lifetime.total_seconds() + 1
+    assert client.get("/account").status_code == 302
+
+
+def test_guesses_at_the_current_password_are_throttled(app, client):
+    add_user(app)
+    log_in(client)
+    limit = app.config["LOGIN_ATTEMPTS_PER_ACCOUNT"]
+    statuses = [change(client, "no es la actual", "una nueva contraseña larga").status_code for _ in range(limit + 1)]
+    assert statuses == [400] * limit + [429]
+    assert change(client, PASSWORD, "una nueva contraseña larga").status_code == 429  # even the right one waits
+
+
+def test_behind_a_trusted_proxy_each_client_address_is_counted_apart(app):
+    app.config["LOGIN_ATTEMPTS_PER_ADDRESS"] = 2
+    trusted = create_app({"DATABASE": app.config["DATABASE"], "SECRET_KEY": "test", "TRUSTED_PROXIES": 1})
+    trusted.config["LOGIN_ATTEMPTS_PER_ADDRESS"] = 2
+
+    def attempt(application, forwarded: str) -> int:
+        visitor = english(application)
+        return log_in(visitor, email="x@example.org", headers={"X-Forwarded-For": forwarded}).status_code
+
+    # Behind nginx every request comes from 127.0.0.1: one attacker must not lock out the others.
+    assert [attempt(trusted, "203.0.113.7") for _ in range(3)] == [400, 400, 429]
+    assert attempt(trusted, "198.51.100.9") == 400
+    # Without a trusted proxy, the header is anyone's to forge and is not believed.
+    assert [attempt(app, f"192.0.2.{i}") for i in range(3)] == [400, 400, 429]

@@ -232,3 +232,27 @@ def test_pages_seen_logged_in_are_kept_in_no_cache(app, two_tenants):
     for path in ("/portfolio", f"/portfolio/firms/{firm}", "/account", "/"):
         assert rosa.get(path).headers.get("Cache-Control") == "no-store", path
     assert english(app).get("/").headers.get("Cache-Control") != "no-store"  # the public landing may be cached
+
+
+def test_an_owners_own_link_is_never_replaced_by_a_consultant(app, two_tenants):
+    admin = visitor(app, "admin")
+    owner_assessment = two_tenants["ids"]["Taller Sin Consultor"]  # started by its owner
+    token = csrf_token(admin.get("/portfolio").data)
+    assert (
+        admin.post(f"/portfolio/assessments/{owner_assessment}/owner-link", data={"csrf_token": token}).status_code
+        == 400
+    )
+
+
+def test_a_follow_up_started_by_a_consultant_is_entered_on_the_firms_behalf(app):
+    rosa = consultant(app, "rosa@example.org")
+    key = key_of(new_client(rosa, "Delta Cerámica"))
+    answer_all(rosa, key)
+    submit(rosa, key)
+    page = rosa.get(f"/a/{key}/results")
+    response = rosa.post(f"/a/{key}/follow-up", data={"csrf_token": csrf_token(page.data)})
+    follow_key = key_of(response.headers["Location"])  # straight to the new assessment, with a key of hers
+    assert rosa.get(f"/a/{follow_key}/section/1").status_code == 200
+    with app.app_context():
+        rows = get_db().execute("SELECT entered_by FROM assessments ORDER BY id").fetchall()
+    assert len(rows) == 2 and all(row[0] is not None for row in rows)

@@ -90,8 +90,12 @@ def start_assessment(
     profile: dict,
     firm_id: int | None = None,
     previous: dict | None = None,
+    entered_by: int | None = None,
 ) -> str:
-    """Create a firm (unless given) and a draft assessment; return its resume token."""
+    """Create a firm (unless given) and a draft assessment; return its resume token.
+
+    `entered_by`: the account filling it in on the firm's behalf, if not the owner.
+    """
     token = new_token()
     stamp = now()
     with write(db):
@@ -100,7 +104,7 @@ def start_assessment(
         if firm_id is None:
             firm_id = insert_firm(db, profile, stamp)
         assessment_id = insert_assessment(
-            db, firm_id, token, questionnaire, stamp, previous_id=previous and previous["id"]
+            db, firm_id, token, questionnaire, stamp, previous_id=previous and previous["id"], entered_by=entered_by
         )
         if previous is not None:
             # A follow-up starts from the previous answers that still fit: the owner updates what changed.

@@ -63,12 +63,19 @@ def make_key(db: sqlite_utils.Database, assessment_id: int, user_id: int) -> str
     return token
 
 
-def new_private_link(db: sqlite_utils.Database, assessment_id: int) -> str:
-    """Replace an assessment's private link with a new one, to give its owner; the old link stops working."""
+def new_private_link(db: sqlite_utils.Database, assessment_id: int) -> str | None:
+    """Replace the private link of a draft entered on the firm's behalf, to give its owner; return it.
+
+    The old link stops working. None when the assessment is not such a draft: an owner's own
+    link is never taken from them (and a draft has no read-only links to outlive it).
+    """
     token = new_token()
     with write(db):
-        db.execute("UPDATE assessments SET token_hash = ? WHERE id = ?", [hash_token(token), assessment_id])
-    return token
+        changed = db.execute(
+            "UPDATE assessments SET token_hash = ? WHERE id = ? AND status = 'draft' AND entered_by IS NOT NULL",
+            [hash_token(token), assessment_id],
+        ).rowcount
+    return token if changed else None
 
 
 def portfolio(db: sqlite_utils.Database, user_id: int) -> list[dict]:

@@ -72,6 +72,12 @@ def set_password(db: sqlite_utils.Database, user_id: int, password_hash: str) ->
         )
 
 
+def end_sessions(db: sqlite_utils.Database, user_id: int) -> None:
+    """End every session of an account (a logout: a copied session cookie stops working too)."""
+    with write(db):
+        db.execute("UPDATE users SET session_version = session_version + 1 WHERE id = ?", [user_id])
+
+
 def record_login(db: sqlite_utils.Database, user_id: int) -> None:
     """Note when an account last logged in."""
     with write(db):

@@ -75,12 +75,14 @@ def requires(*roles: str) -> Callable:
 
 
 def end_idle_sessions() -> None:
-    """Log out a session left unused for longer than SESSION_IDLE_MINUTES."""
+    """Log out a session left unused for SESSION_IDLE_MINUTES, or older than PERMANENT_SESSION_LIFETIME."""
     if "_user_id" not in session:
         return
     now = time.time()
     idle = current_app.config["SESSION_IDLE_MINUTES"] * 60
-    if now - session.get("seen", now) > idle:
+    lifetime = current_app.permanent_session_lifetime.total_seconds()
+    # A session without these stamps was not made by a login of this version: end it too.
+    if now - session.get("seen", 0) > idle or now - session.get("started", 0) > lifetime:
         logout_user()
         session.clear()
         session["expired"] = True

@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..core.questionnaire import load_folder
 from ..reports.labels import SOURCE_LANGUAGE, catalog
@@ -55,6 +56,11 @@ def build_app(test_config: dict | None = None, instance_path: str | None = None)
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = secret_key(app.instance_path)
     check_settings(app.config)
+    if app.config["TRUSTED_PROXIES"]:
+        # Behind nginx every request comes from 127.0.0.1: take the client's address and scheme
+        # from the headers the trusted proxies add, and from no one else's.
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     if app.config["TRUSTED_HOSTS"] is None and app.config["BASE_URL"]:
         app.config["TRUSTED_HOSTS"] = [urlsplit(app.config["BASE_URL"]).hostname]
     for language in app.config["LANGUAGES"]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import sys
+import time
 
 import click
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
@@ -34,6 +35,7 @@ def start_session(account) -> None:
     """Log an account in on a fresh session: nothing from before the login carries over."""
     session.clear()
     session.permanent = True
+    session["started"] = session["seen"] = time.time()
     login_user(account)
     store.record_login(get_db(), account.id)
 
@@ -67,7 +69,10 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    """End the session and go back to the start page."""
+    """End the account's sessions, here and on any copy of this session's cookie, and go to the start page."""
+    if current_user.is_authenticated:
+        # The session is a signed cookie: a copy would outlive a logout that only forgot it here.
+        store.end_sessions(get_db(), current_user.id)
     logout_user()
     session.clear()
     flash(_("You have logged out."), "info")
@@ -88,9 +93,19 @@ def change_password():
     form = PasswordChangeForm()
     form.email = current_user.email
     if form.validate_on_submit():
+        config = current_app.config
+        key = f"account:{current_user.email.strip().lower()}"
+        wait = store.admit_attempt(
+            get_db(), {key: config["LOGIN_ATTEMPTS_PER_ACCOUNT"]}, config["LOGIN_WINDOW_SECONDS"]
+        )
+        if wait:
+            minutes = math.ceil(wait / 60)
+            form.current.errors.append(_("Too many attempts to log in. Try again in %(num)s minutes.", num=minutes))
+            return render_template("auth/password.html", form=form), 429
         if check_login(current_user.email, form.current.data) is None:
             form.current.errors.append(_("This is not your current password."))
         else:
+            store.forget_attempts(get_db(), key)
             store.set_password(get_db(), current_user.id, hash_password(form.password.data))
             start_session(load_account(f"{current_user.id}:{current_user.row['session_version'] + 1}"))
             flash(_("Your password has been changed."), "info")

@@ -115,4 +115,6 @@ def owner_link(assessment_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     token = store.new_private_link(get_db(), assessment_id)
+    if token is None:
+        abort(400)  # only for a draft the consultant entered: an owner's own link stays theirs
     return render_template("consultant/owner_link.html", link=private_link(token))

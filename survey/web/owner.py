@@ -11,6 +11,7 @@ from ..core.scoring import hidden_questions
 from ..reports.results import build_results
 from ..store import assessments as store
 from ..store.peers import peer_comparison
+from ..store.portfolios import make_key
 from .access import DRAFT, SUBMITTED, Opened, find_opened, opens_assessment, private_link, wrong_state
 from .database import get_db, registry
 from .errors import csrf_failed, not_found
@@ -206,8 +207,12 @@ def follow_up(opened: Opened):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     current = registry().current[opened.assessment["questionnaire_id"]]
+    consultant = opened.assessment["key_user_id"]  # a consultant working with a key of their own
     new_token = store.start_assessment(
-        get_db(), current, {}, firm_id=opened.assessment["firm_id"], previous=opened.assessment
+        get_db(), current, {}, firm_id=opened.assessment["firm_id"], previous=opened.assessment, entered_by=consultant
     )
     flash(_("Your follow-up assessment starts with your previous answers: change what is different now."))
+    if consultant is not None:  # the consultant goes on with a key of their own, not the owner's link
+        follow_up_id = store.find_assessment(get_db(), new_token)["id"]
+        return redirect(url_for("owner.resume", token=make_key(get_db(), follow_up_id, consultant)))
     return redirect(url_for("owner.link", token=new_token))
