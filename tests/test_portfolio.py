@@ -256,3 +256,53 @@ def test_a_follow_up_started_by_a_consultant_is_entered_on_the_firms_behalf(app)
     with app.app_context():
         rows = get_db().execute("SELECT entered_by FROM assessments ORDER BY id").fetchall()
     assert len(rows) == 2 and all(row[0] is not None for row in rows)
+
+
+def owner_code(owner, token: str) -> str:
+    page = owner.get(f"/a/{token}/consultants")
+    response = owner.post(f"/a/{token}/consultants", data={"csrf_token": csrf_token(page.data)})
+    return soup_of(response).select_one("p.code").get_text(strip=True)
+
+
+def join(client, code: str):
+    page = client.get("/portfolio/join")
+    return client.post("/portfolio/join", data={"code": code, "csrf_token": csrf_token(page.data)})
+
+
+def test_an_owner_lets_a_consultant_in_with_a_one_time_code_and_can_withdraw(app):
+    owner = english(app)
+    token = start(owner, {**PROFILE, "name": "Taller Propio"})
+    answer_all(owner, token)
+    submit(owner, token)
+    assert owner.get(f"/a/{token}/results").status_code == 200
+    code = owner_code(owner, token)
+    assert re.fullmatch(r"[A-Z2-9]{4}-[A-Z2-9]{4}", code)
+    rosa = consultant(app, "rosa@example.org")
+    response = join(rosa, " " + code.lower().replace("-", " ") + " ")  # as read out on the phone
+    assert response.status_code == 302 and response.headers["Location"].startswith("/portfolio/firms/")
+    assert "Taller Propio" in soup_of(rosa.get("/portfolio")).get_text()
+    luis = consultant(app, "luis@example.org")
+    assert join(luis, code).status_code == 400  # used once already
+    # The owner sees who follows the firm, and withdraws.
+    page = soup_of(owner.get(f"/a/{token}/consultants"))
+    assert "Ana Quispe" in page.select_one("ul.shares").get_text()
+    withdraw = page.select_one("ul.shares form")
+    owner.post(withdraw["action"], data={"csrf_token": withdraw.find("input", {"name": "csrf_token"})["value"]})
+    assert "Taller Propio" not in soup_of(rosa.get("/portfolio")).get_text()
+    assessment = assessment_ids(app)["Taller Propio"]
+    token_r = csrf_token(rosa.get("/portfolio").data)
+    assert rosa.post(f"/portfolio/assessments/{assessment}/open", data={"csrf_token": token_r}).status_code == 404
+
+
+def test_a_consultants_key_cannot_make_or_withdraw_consent(app, two_tenants):
+    rosa, key = two_tenants["rosa"], two_tenants["key"]
+    assert rosa.get(f"/a/{key}/consultants").status_code == 404
+    with app.app_context():
+        assert get_db().execute("SELECT count(*) FROM consent_codes").fetchone() == (0,)
+
+
+def test_wrong_codes_are_throttled(app):
+    rosa = consultant(app, "rosa@example.org")
+    limit = app.config["LOGIN_ATTEMPTS_PER_ACCOUNT"]
+    statuses = [join(rosa, "AAAA-BBBB").status_code for _ in range(limit + 1)]
+    assert statuses == [400] * limit + [429]

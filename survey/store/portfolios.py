@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import secrets
+from datetime import UTC, datetime, timedelta
+
 import sqlite_utils
 
 from ..core.questionnaire import Questionnaire
@@ -144,3 +147,71 @@ def firm_notes(db: sqlite_utils.Database, firm_id: int) -> list[dict]:
         "WHERE n.firm_id = ? ORDER BY n.created_at DESC, n.id DESC",
         [firm_id],
     )
+
+
+# Consent: an owner's one-time code lets one consultant add the firm to their portfolio.
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
+
+
+def normal_code(code: str) -> str:
+    """Return a code as stored: upper case, without spaces or dashes."""
+    return "".join(c for c in code.upper() if c.isalnum())
+
+
+def make_consent_code(db: sqlite_utils.Database, firm_id: int, days: int) -> str:
+    """Return a new one-time code for a firm, as the owner reads it out (e.g. 'K7QX-M2PA')."""
+    code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+    created = datetime.now(UTC)
+    with write(db):
+        db.execute(
+            "INSERT INTO consent_codes (code_hash, firm_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+            [
+                hash_token(code),
+                firm_id,
+                created.isoformat(timespec="seconds"),
+                (created + timedelta(days=days)).isoformat(timespec="seconds"),
+            ],
+        )
+    return f"{code[:4]}-{code[4:]}"
+
+
+def join_with_code(db: sqlite_utils.Database, code: str, consultant_id: int) -> int | None:
+    """Spend an owner's code: put the firm in the consultant's portfolio; return it, or None for no usable code."""
+    stamp = now()
+    with write(db):
+        row = one(
+            db,
+            "SELECT firm_id FROM consent_codes WHERE code_hash = ? AND used_at IS NULL AND expires_at > ?",
+            [hash_token(normal_code(code)), datetime.now(UTC).isoformat(timespec="seconds")],
+        )
+        if row is None:
+            return None
+        db.execute(
+            "UPDATE consent_codes SET used_by = ?, used_at = ? WHERE code_hash = ?",
+            [consultant_id, stamp, hash_token(normal_code(code))],
+        )
+        db.execute(
+            "INSERT OR IGNORE INTO firm_consultants (firm_id, user_id, assigned_at) VALUES (?, ?, ?)",
+            [row["firm_id"], consultant_id, stamp],
+        )
+    return row["firm_id"]
+
+
+def firm_consultants(db: sqlite_utils.Database, firm_id: int) -> list[dict]:
+    """Return the consultants a firm's data is open to, with since when."""
+    return rows(
+        db,
+        "SELECT u.id, u.name, u.email, fc.assigned_at FROM firm_consultants fc JOIN users u ON u.id = fc.user_id "
+        "WHERE fc.firm_id = ? ORDER BY fc.assigned_at",
+        [firm_id],
+    )
+
+
+def withdraw(db: sqlite_utils.Database, firm_id: int, consultant_id: int) -> bool:
+    """Take a firm out of a consultant's portfolio (the owner withdraws consent); False when it was not in it."""
+    with write(db):
+        return bool(
+            db.execute(
+                "DELETE FROM firm_consultants WHERE firm_id = ? AND user_id = ?", [firm_id, consultant_id]
+            ).rowcount
+        )

@@ -191,6 +191,23 @@ def m006_demo_accounts(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE users ADD COLUMN is_demo INTEGER NOT NULL DEFAULT 0")
 
 
+@migrations()
+def m007_consent_codes(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        -- One-time codes an owner gives a consultant: the owner's consent to join a portfolio.
+        CREATE TABLE consent_codes (
+            code_hash TEXT PRIMARY KEY,
+            firm_id INTEGER NOT NULL REFERENCES firms(id) ON DELETE CASCADE,
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            used_by INTEGER REFERENCES users(id) ON DELETE SET NULL,
+            used_at TEXT
+        );
+        """
+    )
+
+
 def migrate(db: sqlite_utils.Database) -> None:
     """Create the schema, or bring an older database up to date without losing data."""
     db.execute("PRAGMA journal_mode=WAL")

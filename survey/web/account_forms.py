@@ -81,3 +81,11 @@ class NoteForm(FlaskForm):
 
     body = TextAreaField(_l("Note"), [DataRequired(_l("Write the note.")), Length(max=4000)], filters=[_strip])
     assessment = SelectField(_l("About"), coerce=str)
+
+
+class CodeForm(FlaskForm):
+    """The one-time code an owner gave their consultant."""
+
+    code = StringField(
+        _l("Code"), [DataRequired(_l("Enter the code the owner gave you.")), Length(max=20)], filters=[_strip]
+    )

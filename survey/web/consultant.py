@@ -8,8 +8,9 @@ from wtforms import SelectChoice
 
 from ..reports.portfolio import SORTS, STATUSES, choose_clients, client_row
 from ..store import portfolios as store
+from ..store import users as store_users
 from .access import may_open_firm, private_link
-from .account_forms import NoteForm
+from .account_forms import CodeForm, NoteForm
 from .accounts import requires
 from .database import get_db, registry
 from .forms import ConfirmForm, ProfileForm
@@ -87,6 +88,27 @@ def firm(firm_id: int):
         form=form,
         confirm=ConfirmForm(),
     ), (400 if form.errors else 200)
+
+
+@bp.route("/join", methods=["GET", "POST"])
+@requires("consultant")
+def join():
+    """Add a firm whose owner gave a one-time code: their consent to join the portfolio."""
+    form = CodeForm()
+    status = 200
+    if form.validate_on_submit():
+        db, config = get_db(), current_app.config
+        key = f"code:{current_user.id}"  # codes cannot be guessed by trying many
+        if store_users.admit_attempt(db, {key: config["LOGIN_ATTEMPTS_PER_ACCOUNT"]}, config["LOGIN_WINDOW_SECONDS"]):
+            form.code.errors.append(_("Too many wrong codes. Try again later."))
+            status = 429
+        elif (firm_id := store.join_with_code(db, form.code.data, current_user.id)) is None:
+            form.code.errors.append(_("This code is unknown, used or expired. Ask the owner for a new one."))
+            status = 400
+        else:
+            store_users.forget_attempts(db, key)
+            return redirect(url_for(".firm", firm_id=firm_id))
+    return render_template("consultant/join.html", form=form), 400 if form.errors and status == 200 else status
 
 
 def assessment_of_client(assessment_id: int) -> int:

@@ -1,9 +1,14 @@
-"""Read-only links to an assessment's results: made and revoked by whoever holds its private link."""
+"""What an owner shares and with whom: read-only links to results, and consent for consultants.
+
+Read-only links are made and revoked by whoever holds the private link; consent codes only by the
+owner's private link itself, never by a consultant's key.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, g, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, g, redirect, render_template, url_for
 
+from ..store import portfolios
 from ..store import sharing as store
 from .access import SUBMITTED, Opened, absolute, opens_assessment
 from .database import get_db, registry
@@ -54,3 +59,40 @@ def shared(token: str):
 def shared_actions(token: str):
     """Show every recommended action of a shared assessment, read-only."""
     return render_results(open_shared(token), "owner/actions.html")
+
+
+def owners_own(opened: Opened) -> None:
+    """Refuse a consultant's key: only the owner's private link gives or withdraws consent."""
+    if opened.assessment["key_user_id"] is not None:
+        abort(404)
+
+
+@bp.route("/a/<token>/consultants", methods=["GET", "POST"])
+@opens_assessment()
+def consultants(opened: Opened):
+    """List the consultants who see the firm's assessments; make a one-time code to let one more in."""
+    owners_own(opened)
+    form = ConfirmForm()
+    firm_id = opened.assessment["firm_id"]
+    code = None
+    if form.validate_on_submit():
+        code = portfolios.make_consent_code(get_db(), firm_id, current_app.config["INVITATION_DAYS"])
+    return render_template(
+        "owner/consultants.html",
+        assessment=opened.assessment,
+        consultants=portfolios.firm_consultants(get_db(), firm_id),
+        code=code,
+        form=form,
+    )
+
+
+@bp.post("/a/<token>/consultants/<int:user_id>/withdraw")
+@opens_assessment()
+def withdraw(opened: Opened, user_id: int):
+    """Take the firm out of a consultant's portfolio: they no longer see its assessments."""
+    owners_own(opened)
+    if not ConfirmForm().validate_on_submit() or not portfolios.withdraw(
+        get_db(), opened.assessment["firm_id"], user_id
+    ):
+        abort(400)
+    return redirect(url_for("sharing.consultants", token=opened.token))

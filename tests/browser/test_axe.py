@@ -57,6 +57,9 @@ def test_every_owner_page_has_no_axe_violation(new_context, questionnaire, axe_s
     results_url = page.url
     page.goto(results_url.replace("/results", "/progress"))
     check("progress, with no earlier assessment")
+    page.goto(results_url.replace("/results", "/consultants"))
+    click_and_wait(page, "main form button[type=submit]")
+    check("consultants, with a code")
     page.goto(results_url)
     click_and_wait(page, "main a.button[href$='/actions']")
     check("actions")
