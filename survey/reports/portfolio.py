@@ -57,6 +57,8 @@ def client_row(row: dict, questionnaire_of: Callable[[str, int], Questionnaire],
         "pillars": pillars,
         "change": change,
         "last_activity": row["last_activity"],
+        "plan_open": row["plan_open"],
+        "plan_overdue": row["plan_overdue"],
     }
 
 

@@ -95,7 +95,11 @@ def portfolio(db: sqlite_utils.Database, user_id: int) -> list[dict]:
                (SELECT p.overall FROM assessments p
                  WHERE p.firm_id = f.id AND p.status = 'submitted' AND p.id != done.id
                    AND (p.submitted_at < done.submitted_at OR (p.submitted_at = done.submitted_at AND p.id < done.id))
-                 ORDER BY p.submitted_at DESC, p.id DESC LIMIT 1) AS previous_overall
+                 ORDER BY p.submitted_at DESC, p.id DESC LIMIT 1) AS previous_overall,
+               (SELECT count(*) FROM plan_actions pa WHERE pa.firm_id = f.id
+                   AND pa.status IN ('not_started', 'in_progress')) AS plan_open,
+               (SELECT count(*) FROM plan_actions pa WHERE pa.firm_id = f.id
+                   AND pa.status IN ('not_started', 'in_progress') AND pa.due_date < date('now')) AS plan_overdue
           FROM firm_consultants fc
           JOIN firms f ON f.id = fc.firm_id
           LEFT JOIN assessments latest ON latest.id =

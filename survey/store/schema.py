@@ -208,6 +208,29 @@ def m007_consent_codes(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m008_action_plans(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        -- The actions a firm chose from its recommendations, with who does them and by when.
+        CREATE TABLE plan_actions (
+            id INTEGER PRIMARY KEY,
+            firm_id INTEGER NOT NULL REFERENCES firms(id) ON DELETE CASCADE,
+            assessment_id INTEGER NOT NULL REFERENCES assessments(id) ON DELETE CASCADE,
+            recommendation_id TEXT NOT NULL,
+            responsible TEXT NOT NULL DEFAULT '',
+            due_date TEXT,
+            status TEXT NOT NULL DEFAULT 'not_started'
+                CHECK (status IN ('not_started', 'in_progress', 'done', 'dropped')),
+            notes TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            UNIQUE (firm_id, recommendation_id)
+        );
+        """
+    )
+
+
 def migrate(db: sqlite_utils.Database) -> None:
     """Create the schema, or bring an older database up to date without losing data."""
     db.execute("PRAGMA journal_mode=WAL")

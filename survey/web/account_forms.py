@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectChoice, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, EqualTo, Length, Regexp, ValidationError
+from wtforms import DateField, EmailField, PasswordField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp, ValidationError
 
 from .language import gettext as _
 from .passwords import PASSWORD_MINIMUM, password_problem
@@ -89,3 +89,22 @@ class CodeForm(FlaskForm):
     code = StringField(
         _l("Code"), [DataRequired(_l("Enter the code the owner gave you.")), Length(max=20)], filters=[_strip]
     )
+
+
+PLAN_STATUS_LABELS = {
+    "not_started": _l("Not started"),
+    "in_progress": _l("In progress"),
+    "done": _l("Done"),
+    "dropped": _l("Dropped"),
+}
+
+
+class PlanItemForm(FlaskForm):
+    """Who does a chosen action, by when, how far it is, and notes."""
+
+    responsible = StringField(_l("Who does it"), [Length(max=120)], filters=[_strip])
+    due = DateField(_l("By when"), [Optional()])
+    status = SelectField(
+        _l("Status"), choices=[SelectChoice(code, label) for code, label in PLAN_STATUS_LABELS.items()]
+    )
+    notes = TextAreaField(_l("Notes"), [Length(max=2000)], filters=[_strip])

@@ -78,6 +78,7 @@ def build_app(test_config: dict | None = None, instance_path: str | None = None)
         headers,
         language,
         owner,
+        plans,
         progress,
         sharing,
     )
@@ -101,4 +102,5 @@ def build_app(test_config: dict | None = None, instance_path: str | None = None)
     app.register_blueprint(consultant.bp)
     app.register_blueprint(sharing.bp)
     app.register_blueprint(progress.bp)
+    app.register_blueprint(plans.bp)
     return app

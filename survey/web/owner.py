@@ -11,6 +11,7 @@ from ..core.scoring import hidden_questions
 from ..reports.results import build_results
 from ..store import assessments as store
 from ..store.peers import peer_comparison
+from ..store.plans import plan_summary
 from ..store.portfolios import make_key
 from .access import DRAFT, SUBMITTED, Opened, find_opened, opens_assessment, private_link, wrong_state
 from .database import get_db, registry
@@ -189,15 +190,24 @@ def actions(opened: Opened):
     return render_results(opened, "owner/actions.html")
 
 
-def render_results(opened: Opened, template: str):
-    """Render a results page of a submitted assessment, against its peer group."""
+def results_report(opened: Opened) -> dict:
+    """Return the results of a submitted assessment, against its peer group, in the page's language."""
     db, assessment = get_db(), opened.assessment
     scores = store.stored_scores(assessment)
     comparison = peer_comparison(db, assessment, scores, current_app.config["PEER_GROUP_MINIMUM"])
     answers = store.load_answers(db, assessment["id"])
-    report = build_results(opened.questionnaire, scores, answers, comparison, assessment, say().language)
+    return build_results(opened.questionnaire, scores, answers, comparison, assessment, say().language)
+
+
+def render_results(opened: Opened, template: str):
+    """Render a results page of a submitted assessment, against its peer group."""
+    db, assessment = get_db(), opened.assessment
+    report = results_report(opened)
     history = store.firm_history(db, assessment["firm_id"])
-    return render_template(template, assessment=assessment, report=report, form=ConfirmForm(), history=history)
+    plan = plan_summary(db, assessment["firm_id"])
+    return render_template(
+        template, assessment=assessment, report=report, form=ConfirmForm(), history=history, plan=plan
+    )
 
 
 @bp.route("/a/<token>/follow-up", methods=["POST"])
