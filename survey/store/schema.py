@@ -231,6 +231,26 @@ def m008_action_plans(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m009_verifications(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        -- A consultant's check of a submitted answer: confirmed (value NULL) or the answer found.
+        CREATE TABLE verifications (
+            assessment_id INTEGER NOT NULL REFERENCES assessments(id) ON DELETE CASCADE,
+            question_id TEXT NOT NULL,
+            value TEXT,
+            evidence TEXT NOT NULL DEFAULT '',
+            verified_by INTEGER REFERENCES users(id) ON DELETE SET NULL,
+            verified_at TEXT NOT NULL,
+            PRIMARY KEY (assessment_id, question_id)
+        ) WITHOUT ROWID;
+        -- Scores of the self-declared answers with the verified ones in their place.
+        ALTER TABLE assessments ADD COLUMN verified_scores_json TEXT;
+        """
+    )
+
+
 def migrate(db: sqlite_utils.Database) -> None:
     """Create the schema, or bring an older database up to date without losing data."""
     db.execute("PRAGMA journal_mode=WAL")

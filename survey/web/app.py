@@ -81,6 +81,7 @@ def build_app(test_config: dict | None = None, instance_path: str | None = None)
         plans,
         progress,
         sharing,
+        verify,
     )
     from .extensions import compress, csrf
 
@@ -103,4 +104,5 @@ def build_app(test_config: dict | None = None, instance_path: str | None = None)
     app.register_blueprint(sharing.bp)
     app.register_blueprint(progress.bp)
     app.register_blueprint(plans.bp)
+    app.register_blueprint(verify.bp)
     return app

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 from markupsafe import Markup
 
 from ..core.navigation import next_section
-from ..core.scoring import hidden_questions
+from ..core.scoring import Scores, hidden_questions
+from ..reports.progress import build_progress
 from ..reports.results import build_results
 from ..store import assessments as store
 from ..store.peers import peer_comparison
@@ -205,8 +208,22 @@ def render_results(opened: Opened, template: str):
     report = results_report(opened)
     history = store.firm_history(db, assessment["firm_id"])
     plan = plan_summary(db, assessment["firm_id"])
+    verified = None
+    if assessment["verified_scores_json"]:
+        # The same table as progress: self-declared "before", verified "after", the difference.
+        scores = store.stored_scores(assessment)
+        checked = Scores.from_dict(json.loads(assessment["verified_scores_json"]))
+        names = (_("Self-declared"), _("Verified"))
+        q = opened.questionnaire
+        verified = build_progress(q, scores, q, checked, names, say(), say().language)["rows"]
     return render_template(
-        template, assessment=assessment, report=report, form=ConfirmForm(), history=history, plan=plan
+        template,
+        assessment=assessment,
+        report=report,
+        form=ConfirmForm(),
+        history=history,
+        plan=plan,
+        verified=verified,
     )
 
 

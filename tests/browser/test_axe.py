@@ -80,8 +80,8 @@ def test_every_owner_page_has_no_axe_violation(new_context, questionnaire, axe_s
 
 
 @pytest.mark.parametrize("viewport", WIDTHS, ids=["375px", "1280px"])
-def test_every_account_page_has_no_axe_violation(new_context, axe_script, viewport):
-    """Login (with a refusal shown), the account, password, accounts, new client and client list pages."""
+def test_every_account_page_has_no_axe_violation(new_context, questionnaire, axe_script, viewport):
+    """Login (with a refusal shown), account, password, accounts, new client, check of answers, client list and client."""
     context = new_context(locale="es-PE", viewport=viewport, bypass_csp=True)
     page = context.new_page()
     found: dict[str, list[str]] = {}
@@ -115,6 +115,10 @@ def test_every_account_page_has_no_axe_violation(new_context, axe_script, viewpo
     page.locator("#region").select_option(PROFILE["region"])
     click_and_wait(page, "main form button[type=submit]")
     assert re.search(r"/a/[^/]+/section/1$", page.url), page.url  # opened for the consultant to fill in
+    complete_sections(page, questionnaire)
+    submit_review(page)
+    click_and_wait(page, "main a.button[href$='/verify/1']")
+    check("check of the answers")
     page.goto("/portfolio")
     check("clients")
     click_and_wait(page, "li.client:first-child h2 a")

@@ -1,0 +1,64 @@
+"""A consultant's check of a submitted assessment, page by page: the answers found beside those declared."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+
+from ..core.scoring import hidden_questions
+from ..store import assessments
+from ..store import verification as store
+from .access import SUBMITTED, Opened, opens_assessment
+from .database import get_db
+from .forms import read_section, section_form
+from .section_page import language_for, questions_html
+
+bp = Blueprint("verify", __name__)
+EVIDENCE_LIMIT = 500
+
+
+@bp.route("/a/<token>/verify/<int:number>", methods=["GET", "POST"])
+@opens_assessment(SUBMITTED)
+def verify(opened: Opened, number: int):
+    """Show a page of the declared answers (as checked so far) to confirm or correct, with what was seen."""
+    holder = opened.assessment["key_user_id"]
+    questionnaire = opened.questionnaire
+    if holder is None or not 1 <= number <= len(questionnaire.sections):
+        abort(404)  # a consultant's check: never through the owner's own link
+    db, section = get_db(), questionnaire.sections[number - 1]
+    language = language_for(questionnaire)
+    declared = assessments.load_answers(db, opened.assessment["id"])
+    checked = store.verified_answers(db, opened.assessment["id"])
+    current = store.answers_as_verified(declared, checked)
+    form = section_form(
+        questionnaire, section, language, formdata=request.form if request.method == "POST" else None, answers=current
+    )
+    if request.method == "POST":
+        found = read_section(form, questionnaire, section, language, current)
+        if found is not None:
+            evidence = request.form.get("evidence", "").strip()[:EVIDENCE_LIMIT]
+            shown = {q.id for q in section.questions if q.type != "note"} - hidden_questions(
+                questionnaire, {**current, **found}
+            )
+            values = {qid: found.get(qid, current.get(qid)) for qid in shown}
+            store.save_checks(db, questionnaire, opened.assessment["id"], values, evidence, holder)
+            if number < len(questionnaire.sections):
+                return redirect(url_for("verify.verify", token=opened.token, number=number + 1))
+            return redirect(url_for("owner.results", token=opened.token) + "#verified-heading")
+    hidden = hidden_questions(questionnaire, current)
+    changed = [q for q in section.questions if checked.get(q.id, {}).get("value") is not None]
+    return render_template(
+        "owner/verify.html",
+        assessment=opened.assessment,
+        section=section,
+        number=number,
+        total=len(questionnaire.sections),
+        title=questionnaire.text(section.title, language),
+        questions=questions_html(
+            questionnaire, section, language, form if request.method == "POST" else None, current, hidden
+        ),
+        declared={q.id: declared.get(q.id) for q in changed},
+        changed=changed,
+        questionnaire=questionnaire,
+        language=language,
+        evidence=next((checked[q.id]["evidence"] for q in section.questions if q.id in checked), ""),
+    ), (400 if form.errors else 200)
