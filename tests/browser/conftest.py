@@ -39,6 +39,7 @@ LOCAL_HOST = "127.0.0.1"
 DEMO_FIRMS = 300
 # Accounts on the live server, for the pages behind a login.
 ADMIN = {"email": "admin@example.org", "password": "clave de prueba larga", "name": "Ana Quispe"}
+CONSULTANT = {"email": "rosa@example.org", "password": "otra clave de prueba", "name": "Rosa Huamán"}
 
 
 @pytest.fixture(scope="session")
@@ -60,6 +61,7 @@ def live_server(tmp_path_factory):
         current = app.extensions["questionnaires"].current[app.config["DEFAULT_QUESTIONNAIRE"]]
         store_demo(db, current, DEMO_FIRMS)
         create_user(db, ADMIN["email"], "admin", hash_password(ADMIN["password"]), ADMIN["name"])
+        create_user(db, CONSULTANT["email"], "consultant", hash_password(CONSULTANT["password"]), CONSULTANT["name"])
     clear_cache()
     # Port 0: the system picks a free port, with no race between choosing and binding it.
     server = make_server(LOCAL_HOST, 0, app, threaded=True)
