@@ -15,7 +15,7 @@ from flask.cli import with_appcontext
 
 from .core.questionnaire import QuestionnaireError, load_questionnaire
 from .store.connection import connect
-from .store.demo import DEMO_ACCOUNTS, drop_demo, has_assessments, store_demo, store_demo_accounts
+from .store.demo import DEMO_ACCOUNTS, drop_demo, has_assessments, store_demo, store_demo_accounts, store_demo_work
 from .store.peers import clear_cache
 from .store.schema import applied, migrate
 
@@ -118,6 +118,8 @@ def seed_demo_accounts(db: sqlite_utils.Database) -> None:
     # The web layer's hasher, registered on the app: the commands never import the web layer.
     hasher = current_app.extensions["password_hasher"]
     store_demo_accounts(db, {email: hasher(password) for email, password in passwords.items()})
+    questionnaire = current_app.extensions["questionnaires"].current[current_app.config["DEFAULT_QUESTIONNAIRE"]]
+    store_demo_work(db, questionnaire)
     click.echo("Demo accounts (log in at /login; these passwords are new each time this runs):")
     for role, email, _ in DEMO_ACCOUNTS:
         click.echo(f"  {role:<11} {email:<26} {passwords[email]}")

@@ -235,6 +235,11 @@ def test_demo_accounts_log_in_with_the_printed_passwords_and_see_a_portfolio(app
     assert response.headers["Location"] == "/portfolio"
     cards = BeautifulSoup(client.get("/portfolio").get_data(as_text=True), "html.parser").select("li.client")
     assert len(cards) == 12
+    # The first client has a checked assessment and a plan, one action overdue, one done.
+    assert sum("1 atrasada" in card.get_text() for card in cards) == 1  # the page is in Spanish
+    with sqlite3.connect(app.config["DATABASE"]) as db:
+        assert db.execute("SELECT count(*) FROM verifications WHERE value IS NOT NULL").fetchone() == (2,)
+        assert db.execute("SELECT count(*) FROM plan_actions WHERE status = 'done'").fetchone() == (1,)
     # Run again: the passwords change, the accounts are not doubled.
     again = app.test_cli_runner().invoke(args=["seed-demo", "--if-empty", "--with-users"])
     assert "no demo assessment added" in again.output

@@ -8,9 +8,10 @@ import sqlite_utils
 
 from ..core.questionnaire import Questionnaire
 from ..core.synthetic import generate
-from .assessments import insert_answers, insert_assessment, insert_firm, new_token, now
+from .assessments import insert_answers, insert_assessment, insert_firm, load_answers, new_token, now
 from .connection import write
 from .scores import bump_generation, store_scores
+from .verification import save_checks
 from .versions import publish
 
 
@@ -108,6 +109,41 @@ def store_demo_accounts(db: sqlite_utils.Database, password_hashes: dict[str, st
                     "INSERT INTO notes (firm_id, author_id, body, created_at) VALUES (?, ?, ?, ?)",
                     [firms[0], consultant, body, stamp],
                 )
+
+
+def store_demo_work(db: sqlite_utils.Database, questionnaire: Questionnaire) -> None:
+    """Give the demo consultant's first client a checked assessment and an action plan, once."""
+    consultant = db.execute("SELECT id FROM users WHERE email = ?", [DEMO_ACCOUNTS[1][1]]).fetchone()
+    if consultant is None:
+        return
+    first = db.execute(
+        "SELECT a.id, a.firm_id FROM firm_consultants fc JOIN assessments a ON a.firm_id = fc.firm_id "
+        "WHERE fc.user_id = ? AND a.status = 'submitted' ORDER BY fc.firm_id, a.submitted_at DESC LIMIT 1",
+        [consultant[0]],
+    ).fetchone()
+    if first is None or db.execute("SELECT 1 FROM plan_actions WHERE firm_id = ?", [first[1]]).fetchone():
+        return
+    assessment_id, firm_id = first
+    declared = load_answers(db, assessment_id)
+    # Two choice answers found one step lower than declared: what a workshop visit often shows.
+    found = {}
+    for question in questionnaire.questions.values():
+        value = declared.get(question.id)
+        values = [o.value for o in question.options]
+        if question.type == "choice" and value in values and values.index(value) > 0 and len(found) < 2:
+            found[question.id] = values[values.index(value) - 1]
+    save_checks(db, questionnaire, assessment_id, found, "Visto en la visita al taller.", consultant[0])
+    stamp = now()
+    recommendations = [r.id for q in questionnaire.questions.values() for r in q.recommendations][:3]
+    with write(db):
+        for number, (recommendation_id, status) in enumerate(
+            zip(recommendations, ("done", "in_progress", "not_started"))
+        ):
+            db.execute(
+                "INSERT OR IGNORE INTO plan_actions (firm_id, assessment_id, recommendation_id, responsible, due_date, "
+                "status, created_at, updated_at) VALUES (?, ?, ?, ?, date('now', ?), ?, ?, ?)",
+                [firm_id, assessment_id, recommendation_id, "Dueño", f"{30 * number - 40} days", status, stamp, stamp],
+            )
 
 
 def drop_demo(db: sqlite_utils.Database) -> int:
