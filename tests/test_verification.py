@@ -56,6 +56,9 @@ def test_a_consultant_checks_the_answers_and_both_scores_show_side_by_side(app):
         # The declared scores, which peers are compared on, do not change.
         assert db.execute("SELECT scores_json FROM assessments").fetchone()[0] == declared
     assert json.loads(checks["dig_backup"]) == "none" and evidence.startswith("No hay copias")
+    # The client list shows the verified overall score beside the declared one.
+    card = " ".join(soup_of(rosa.get("/portfolio")).select_one("li.client").get_text(" ").split())
+    assert re.search(r"\d+/100 · verified: \d+/100", card), card
     assert sum(value is None for value in checks.values()) == len(checks) - 1  # every other answer confirmed
 
 

@@ -91,6 +91,7 @@ def portfolio(db: sqlite_utils.Database, user_id: int) -> list[dict]:
                latest.questionnaire_id, latest.questionnaire_version,
                latest.updated_at AS last_activity,
                done.id AS submitted_id, done.submitted_at, done.overall, done.scores_json,
+               json_extract(done.verified_scores_json, '$.overall') AS verified_overall,
                done.questionnaire_version AS submitted_version,
                (SELECT p.overall FROM assessments p
                  WHERE p.firm_id = f.id AND p.status = 'submitted' AND p.id != done.id
