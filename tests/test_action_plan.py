@@ -127,9 +127,9 @@ def test_each_action_carries_the_answer_that_triggered_it() -> None:
     assert actions["rec_dig_backup_now"].answer == "none"
 
 
-def test_start_here_is_five_actions_or_up_to_seven_when_duties_follow() -> None:
-    duties = [f"d{i}" for i in range(9)]
-    yaml_questions = "".join(
+def with_duties(text: str, names: list[str]) -> str:
+    """Add a yes/no question per name, whose "no" is a legal duty not met, before the others."""
+    questions = "".join(
         f"""
           - id: {name}
             type: yesno
@@ -138,9 +138,14 @@ def test_start_here_is_five_actions_or_up_to_seven_when_duties_follow() -> None:
             recommendations:
               - {{id: rec_{name}, if_points_at_most: 1, effort: low, severity: critical, source: law,
                  action: {{en: Do {name}}}}}"""
-        for name in duties
+        for name in names
     )
-    many = load(changed(SMALL, "        questions:\n", "        questions:" + yaml_questions + "\n", 1))
+    return changed(text, "        questions:\n", "        questions:" + questions + "\n", 1)
+
+
+def test_start_here_is_five_actions_or_up_to_seven_when_duties_follow() -> None:
+    duties = [f"d{i}" for i in range(9)]
+    many = load(with_duties(SMALL, duties))
     every_no = {name: "no" for name in duties} | {"records": "no"}
     plan = action_plan(many, every_no, score_response(many, every_no))
     assert len(plan) == 10  # nine duties and records
@@ -151,18 +156,7 @@ def test_start_here_is_five_actions_or_up_to_seven_when_duties_follow() -> None:
 
 
 def test_start_here_keeps_a_legal_duty_with_the_action_it_needs_first() -> None:
-    duties = "".join(
-        f"""
-          - id: d{i}
-            type: yesno
-            label: {{en: d{i}?}}
-            source: law
-            recommendations:
-              - {{id: rec_d{i}, if_points_at_most: 1, effort: low, severity: critical, source: law,
-                 action: {{en: Do d{i}}}}}"""
-        for i in range(5)
-    )
-    text = changed(SMALL, "        questions:\n", "        questions:" + duties + "\n", 1)
+    text = with_duties(SMALL, [f"d{i}" for i in range(5)])
     text = changed(
         text,
         "                severity: critical\n",

@@ -18,6 +18,23 @@ def change_row(title: str, before: float | None, after: float | None, comparable
     return {"kind": kind, "title": title, "before": before, "after": after, "change": change, "comparable": comparable}
 
 
+def change_table(
+    before_q: Questionnaire, before: Scores, after_q: Questionnaire, after: Scores, say: Words, language: str
+) -> list[dict]:
+    """Return the table of changes: overall, then each pillar of the later version and its themes."""
+    old, new = before.dimensions(), after.dimensions()
+    old_ids = {p.id for p in before_q.pillars} | {t.id for t in before_q.themes}
+    language = after_q.language_for(language)
+    rows = [change_row(say("Overall"), old.get("overall"), new.get("overall"), True, "overall")]
+    for pillar in after_q.pillars:
+        title = after_q.text(pillar.title, language)
+        rows.append(change_row(title, old.get(pillar.id), new.get(pillar.id), pillar.id in old_ids, "pillar"))
+        for theme in pillar.themes:
+            title = after_q.text(theme.title, language)
+            rows.append(change_row(title, old.get(theme.id), new.get(theme.id), theme.id in old_ids, "theme"))
+    return rows
+
+
 def build_progress(
     before_q: Questionnaire,
     before: Scores,
@@ -27,24 +44,20 @@ def build_progress(
     say: Words,
     language: str,
 ) -> dict:
-    """Return the table of changes, overall, by pillar and by theme, and one radar of both per pillar.
+    """Return the table of changes and one radar of both assessments per pillar, and the dropped themes.
 
     `names` says what the two assessments are called in the charts (e.g. their dates).
     """
     old, new = before.dimensions(), after.dimensions()
-    old_ids = {p.id for p in before_q.pillars} | {t.id for t in before_q.themes}
-    rows = [change_row(say("Overall"), old.get("overall"), new.get("overall"), True, "overall")]
+    old_ids = {t.id for t in before_q.themes}
+    later = after_q.language_for(language)
     charts = []
     for pillar in after_q.pillars:
-        title = after_q.text(pillar.title, after_q.language_for(language))
-        rows.append(change_row(title, old.get(pillar.id), new.get(pillar.id), pillar.id in old_ids, "pillar"))
-        themes = [(after_q.text(t.title, after_q.language_for(language)), t.id) for t in pillar.themes]
-        for theme_title, theme_id in themes:
-            rows.append(change_row(theme_title, old.get(theme_id), new.get(theme_id), theme_id in old_ids, "theme"))
+        title = after_q.text(pillar.title, later)
         figure = radar_figure(
-            [theme_title for theme_title, _ in themes],
-            [new.get(theme_id) for _, theme_id in themes],
-            [old.get(theme_id) if theme_id in old_ids else None for _, theme_id in themes],
+            [after_q.text(t.title, later) for t in pillar.themes],
+            [new.get(t.id) for t in pillar.themes],
+            [old.get(t.id) if t.id in old_ids else None for t in pillar.themes],
             [],
             [],
             {"firm": names[1], "median": names[0], "band": ""},
@@ -52,5 +65,7 @@ def build_progress(
         label = say("Radar chart of the themes of %(pillar)s, before and after", pillar=title)
         charts.append({"pillar_id": pillar.id, "title": title, "figure": figure, "label": label})
     new_ids = {p.id for p in after_q.pillars} | {t.id for t in after_q.themes}
-    dropped = [before_q.text(t.title, before_q.language_for(language)) for t in before_q.themes if t.id not in new_ids]
+    earlier = before_q.language_for(language)
+    dropped = [before_q.text(t.title, earlier) for t in before_q.themes if t.id not in new_ids]
+    rows = change_table(before_q, before, after_q, after, say, language)
     return {"rows": rows, "charts": charts, "dropped": dropped}

@@ -107,16 +107,8 @@ def build_results(
                 "themes": themes,
             }
         )
-    axes = [theme for pillar in pillars for theme in pillar["themes"]]
-    theme_titles = {theme["id"]: theme["title"] for theme in axes}
     overall_level = level_for(questionnaire.levels, scores.overall)
-    plan = action_plan(questionnaire, answers, scores)
-    first = {a.recommendation.id for a in start_here(plan)}
-    actions = [describe_action(questionnaire, a, rank, theme_titles, say, language) for rank, a in enumerate(plan, 1)]
-    numbers = {action["id"]: action["rank"] for action in actions}
-    for action in actions:
-        action["start_here"] = action["id"] in first
-        action["after"] = [{"id": rid, "rank": numbers[rid]} for rid in action.pop("waits_for")]
+    actions = describe_plan(questionnaire, answers, scores, say, language)
     return {
         "language": say.language,
         "title": text(questionnaire.title),
@@ -134,6 +126,19 @@ def build_results(
         "top_actions": [a for a in actions if a["start_here"]],
         "action_groups": group_actions(actions, pillars),
     }
+
+
+def describe_plan(questionnaire: Questionnaire, answers: dict, scores: Scores, say: Words, language: str) -> list[dict]:
+    """Return the recommended actions in plan order, each numbered, marked "start here" or not."""
+    theme_titles = {theme.id: questionnaire.text(theme.title, language) for theme in questionnaire.themes}
+    plan = action_plan(questionnaire, answers, scores)
+    first = {a.recommendation.id for a in start_here(plan)}
+    actions = [describe_action(questionnaire, a, rank, theme_titles, say, language) for rank, a in enumerate(plan, 1)]
+    numbers = {action["id"]: action["rank"] for action in actions}
+    for action in actions:
+        action["start_here"] = action["id"] in first
+        action["after"] = [{"id": rid, "rank": numbers[rid]} for rid in action.pop("waits_for")]
+    return actions
 
 
 def describe_action(

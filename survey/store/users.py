@@ -169,9 +169,7 @@ def open_invitation(db: sqlite_utils.Database, token: str) -> dict:
 def accept_invitation(db: sqlite_utils.Database, token: str, name: str, password_hash: str) -> int:
     """Create the invited account and spend the invitation, both or neither; return the account's id."""
     with write(db):
-        row = one(db, "SELECT * FROM invitations WHERE token_hash = ?", [hash_token(token)])
-        if row is None or row["used_at"] is not None or row["expires_at"] <= datetime.now(UTC).isoformat():
-            raise InvitationUnusable(token)
+        row = open_invitation(db, token)  # checked again inside the write: two tabs cannot both use it
         if one(db, "SELECT id FROM users WHERE email = ?", [row["email"]]) is not None:
             raise EmailTaken(row["email"])
         db.execute("UPDATE invitations SET used_at = ? WHERE token_hash = ?", [now(), row["token_hash"]])

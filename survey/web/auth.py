@@ -31,6 +31,14 @@ def attempt_keys(email: str) -> dict[str, int]:
     }
 
 
+def refuse_guesses(keys: dict[str, int]) -> str | None:
+    """Count an attempt against each key; return why it must wait, or None when it may go on."""
+    wait = store.admit_attempt(get_db(), keys, current_app.config["LOGIN_WINDOW_SECONDS"])
+    if not wait:
+        return None
+    return _("Too many attempts to log in. Try again in %(num)s minutes.", num=math.ceil(wait / 60))
+
+
 def start_session(account) -> None:
     """Log an account in on a fresh session: nothing from before the login carries over."""
     session.clear()
@@ -52,11 +60,9 @@ def login():
     if session.pop("expired", False):
         flash(_("Your session ended after a while without use. Please log in again."), "info")
     if form.validate_on_submit():
-        wait = store.admit_attempt(get_db(), attempt_keys(form.email.data), current_app.config["LOGIN_WINDOW_SECONDS"])
-        if wait:
-            minutes = math.ceil(wait / 60)
-            message = _("Too many attempts to log in. Try again in %(num)s minutes.", num=minutes)
-            return render_template("auth/login.html", form=form, refusal=message), 429
+        refused = refuse_guesses(attempt_keys(form.email.data))
+        if refused:
+            return render_template("auth/login.html", form=form, refusal=refused), 429
         account = check_login(form.email.data, form.password.data)
         if account is None:
             # The same words for an unknown address and a wrong password.
@@ -93,14 +99,10 @@ def change_password():
     form = PasswordChangeForm()
     form.email = current_user.email
     if form.validate_on_submit():
-        config = current_app.config
         key = f"account:{current_user.email.strip().lower()}"
-        wait = store.admit_attempt(
-            get_db(), {key: config["LOGIN_ATTEMPTS_PER_ACCOUNT"]}, config["LOGIN_WINDOW_SECONDS"]
-        )
-        if wait:
-            minutes = math.ceil(wait / 60)
-            form.current.errors.append(_("Too many attempts to log in. Try again in %(num)s minutes.", num=minutes))
+        refused = refuse_guesses({key: current_app.config["LOGIN_ATTEMPTS_PER_ACCOUNT"]})
+        if refused:
+            form.current.errors.append(refused)
             return render_template("auth/password.html", form=form), 429
         if check_login(current_user.email, form.current.data) is None:
             form.current.errors.append(_("This is not your current password."))

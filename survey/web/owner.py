@@ -10,7 +10,7 @@ from markupsafe import Markup
 
 from ..core.navigation import next_section
 from ..core.scoring import Scores, hidden_questions
-from ..reports.progress import build_progress
+from ..reports.progress import change_table
 from ..reports.results import build_results
 from ..store import assessments as store
 from ..store.peers import peer_comparison
@@ -193,29 +193,21 @@ def actions(opened: Opened):
     return render_results(opened, "owner/actions.html")
 
 
-def results_report(opened: Opened) -> dict:
-    """Return the results of a submitted assessment, against its peer group, in the page's language."""
+def render_results(opened: Opened, template: str):
+    """Render a results page of a submitted assessment, against its peer group."""
     db, assessment = get_db(), opened.assessment
     scores = store.stored_scores(assessment)
     comparison = peer_comparison(db, assessment, scores, current_app.config["PEER_GROUP_MINIMUM"])
     answers = store.load_answers(db, assessment["id"])
-    return build_results(opened.questionnaire, scores, answers, comparison, assessment, say().language)
-
-
-def render_results(opened: Opened, template: str):
-    """Render a results page of a submitted assessment, against its peer group."""
-    db, assessment = get_db(), opened.assessment
-    report = results_report(opened)
+    report = build_results(opened.questionnaire, scores, answers, comparison, assessment, say().language)
     history = store.firm_history(db, assessment["firm_id"])
     plan = plan_summary(db, assessment["firm_id"])
     verified = None
     if assessment["verified_scores_json"]:
         # The same table as progress: self-declared "before", verified "after", the difference.
-        scores = store.stored_scores(assessment)
         checked = Scores.from_dict(json.loads(assessment["verified_scores_json"]))
-        names = (_("Self-declared"), _("Verified"))
         q = opened.questionnaire
-        verified = build_progress(q, scores, q, checked, names, say(), say().language)["rows"]
+        verified = change_table(q, scores, q, checked, say(), say().language)
     return render_template(
         template,
         assessment=assessment,

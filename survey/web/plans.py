@@ -7,15 +7,27 @@ from datetime import date
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from ..core.recommendations import START_HERE_MOST
+from ..reports.results import describe_plan
 from ..store import plans as store
+from ..store.assessments import load_answers, stored_scores
 from .access import SUBMITTED, Opened, opens_assessment
 from .account_forms import PLAN_STATUS_LABELS, PlanItemForm
 from .database import get_db
 from .forms import ConfirmForm
 from .language import gettext as _
-from .owner import results_report
+from .language import say
 
 bp = Blueprint("plans", __name__)
+
+
+def recommended(opened: Opened) -> list[dict]:
+    """Return the actions recommended after an assessment, in plan order (no peer comparison needed)."""
+    questionnaire, assessment = opened.questionnaire, opened.assessment
+    answers = load_answers(get_db(), assessment["id"])
+    words = say()
+    return describe_plan(
+        questionnaire, answers, stored_scores(assessment), words, questionnaire.language_for(words.language)
+    )
 
 
 def plan_items(firm_id: int, texts: dict[str, str]) -> list[dict]:
@@ -40,11 +52,11 @@ def plan_items(firm_id: int, texts: dict[str, str]) -> list[dict]:
 @opens_assessment(SUBMITTED)
 def plan(opened: Opened):
     """Show the plan, each action with its form, and the recommended actions not in it yet."""
-    report = results_report(opened)
+    actions = recommended(opened)
     # Every action of the questionnaire by id: one chosen after an earlier assessment may no
     # longer be recommended (it was done), and still reads as itself.
     questionnaire = opened.questionnaire
-    language = questionnaire.language_for(report["language"])
+    language = questionnaire.language_for(say().language)
     texts = {
         r.id: questionnaire.text(r.action, language)
         for q in questionnaire.questions.values()
@@ -69,7 +81,7 @@ def plan(opened: Opened):
         assessment=opened.assessment,
         items=items,
         forms=forms,
-        offered=[a for a in report["actions"] if a["id"] not in chosen],
+        offered=[a for a in actions if a["id"] not in chosen],
         open_count=sum(item["open"] for item in items),
         limit=START_HERE_MOST,
         confirm=ConfirmForm(),
@@ -82,8 +94,7 @@ def add(opened: Opened):
     """Add recommended actions to the plan (one, or every "start here" one), up to the limit of open ones."""
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    report = results_report(opened)
-    offered = {a["id"] for a in report["actions"]}
+    offered = {a["id"] for a in recommended(opened)}
     wanted = request.form.getlist("recommendation")
     if not wanted or not set(wanted) <= offered:
         abort(400)

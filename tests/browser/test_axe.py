@@ -30,17 +30,24 @@ def violations(page, axe_script: str) -> list[str]:
     return [f"{v['id']} ({v['impact']}): {n['target']} - {v['help']}" for v in found for n in v["nodes"]]
 
 
+def checker(page, axe_script: str, found: dict[str, list[str]]):
+    """Return a function that runs axe on the page as it is now and keeps its violations under a name."""
+
+    def check(name: str) -> None:
+        problems = violations(page, axe_script)
+        if problems:
+            found[name] = problems
+
+    return check
+
+
 @pytest.mark.parametrize("viewport", WIDTHS, ids=["375px", "1280px"])
 def test_every_owner_page_has_no_axe_violation(new_context, questionnaire, axe_script, viewport):
     """Landing, profile, link, every section, review, results, actions, sharing and a 404: no violation."""
     context = new_context(locale="es-PE", viewport=viewport, bypass_csp=True)  # to add axe to the page
     page = context.new_page()
     found: dict[str, list[str]] = {}
-
-    def check(name: str) -> None:
-        problems = violations(page, axe_script)
-        if problems:
-            found[name] = problems
+    check = checker(page, axe_script, found)
 
     page.goto("/")
     check("landing")
@@ -85,11 +92,7 @@ def test_every_account_page_has_no_axe_violation(new_context, questionnaire, axe
     context = new_context(locale="es-PE", viewport=viewport, bypass_csp=True)
     page = context.new_page()
     found: dict[str, list[str]] = {}
-
-    def check(name: str) -> None:
-        problems = violations(page, axe_script)
-        if problems:
-            found[name] = problems
+    check = checker(page, axe_script, found)
 
     page.goto("/login")
     check("login")
