@@ -285,7 +285,7 @@ def test_an_invitation_link_works_once(app):
     invited = english(app)
     page = invited.get(path)
     assert "luis@example.org" in page.get_data(as_text=True) and "consultant" in page.get_data(as_text=True)
-    assert accept(invited, path).headers["Location"] == "/account"
+    assert accept(invited, path).headers["Location"] == "/portfolio"  # an invited consultant starts on their clients
     assert "Luis Mamani" in soup_of(invited.get("/account")).get_text()
     assert english(app).get(path).status_code == 404  # spent
     late = english(app)

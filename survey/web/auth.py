@@ -131,7 +131,7 @@ def accept_invitation(token: str):
             abort(404)
         start_session(load_account(f"{user_id}:1"))
         flash(_("Welcome: your account is ready."), "info")
-        return redirect(url_for("auth.account"))
+        return redirect(home_of(current_user))
     return render_template(
         "auth/invitation.html", form=form, invitation=invitation, role=ROLE_LABELS[invitation["role"]]
     ), 400 if form.errors else 200
