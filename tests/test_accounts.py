@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import sqlite3
 from pathlib import Path
@@ -35,9 +36,15 @@ def soup_of(response) -> BeautifulSoup:
     return BeautifulSoup(response.get_data(as_text=True), "html.parser")
 
 
+@functools.cache
+def hashed(password: str) -> str:
+    """The stored form of a password, made once per test run: scrypt is slow on purpose."""
+    return hash_password(password)
+
+
 def add_user(app, email: str = "ana@example.org", role: str = "consultant", password: str = PASSWORD) -> int:
     with app.app_context():
-        return store.create_user(get_db(), email, role, hash_password(password), name="Ana Quispe")
+        return store.create_user(get_db(), email, role, hashed(password), name="Ana Quispe")
 
 
 def log_in(client, email: str = "ana@example.org", password: str = PASSWORD, **headers):

@@ -111,7 +111,9 @@ def two_tenants(app):
     start(owner, {**PROFILE, "name": "Taller Sin Consultor"})
     with app.app_context():
         firms = dict(get_db().execute("SELECT name, id FROM firms").fetchall())
-    return {"rosa": rosa, "key": key, "ids": assessment_ids(app), "firms": firms}
+    with app.app_context():
+        rosa_id = get_db().execute("SELECT id FROM users WHERE email = 'rosa@example.org'").fetchone()[0]
+    return {"rosa": rosa, "rosa_id": rosa_id, "key": key, "ids": assessment_ids(app), "firms": firms}
 
 
 def visitor(app, role: str | None):
@@ -152,6 +154,18 @@ ROLES = [None, "owner", "manager", "consultant"]
         "POST /portfolio/firms/{rosa_firm}",
         "GET /portfolio/firms/{owner_firm}",
         "POST /portfolio/firms/{owner_firm}",
+        "POST /a/{key}/keep",
+        "POST /my/assessments/{rosa_assessment}/open",
+        "POST /my/assessments/{owner_assessment}/open",
+        "POST /my/firms/{rosa_firm}/detach",
+        "POST /my/firms/{owner_firm}/detach",
+        "GET /programme/assessments/{rosa_assessment}",
+        "GET /programme/assessments/{owner_assessment}",
+        "GET /admin/firms",
+        "GET /admin/firms/{rosa_firm}",
+        "POST /admin/firms/{rosa_firm}",
+        "POST /admin/firms/{owner_firm}",
+        "POST /admin/firms/move",
     ],
 )
 def test_nobody_but_the_firms_consultant_opens_its_data(app, two_tenants, role, route):
@@ -168,12 +182,13 @@ def test_nobody_but_the_firms_consultant_opens_its_data(app, two_tenants, role, 
         owner_firm=firms["Taller Sin Consultor"],
     )
     token = csrf_token(client.get("/login").data)
-    data = {"csrf_token": token, "nav": "next", "body": "Nota ajena", "assessment": ""}
+    data = {"csrf_token": token, "nav": "next", "body": "Nota ajena", "assessment": "", "programme": "", "source": 1}
+    data |= {"consultants": [1, 2, 3, 4], "target": 2}
     response = client.get(path) if method == "GET" else client.post(path, data=data)
     body = response.get_data(as_text=True)
     if path == "/portfolio" and role == "consultant":
         assert response.status_code == 200  # their own, empty, portfolio
-    elif role is None and path.startswith("/portfolio"):
+    elif role is None and path.startswith(("/portfolio", "/my/", "/admin/", "/programme/")):
         assert response.status_code == 302 and response.headers["Location"].startswith("/login")
     else:
         assert response.status_code in (403, 404), (route, role, response.status_code)
@@ -184,6 +199,9 @@ def test_nobody_but_the_firms_consultant_opens_its_data(app, two_tenants, role, 
         assert db.execute("SELECT count(*) FROM assessment_keys").fetchone() == (1,)
         assert db.execute("SELECT count(*) FROM answers").fetchone() == (0,)
         assert db.execute("SELECT count(*) FROM notes").fetchone() == (0,)
+        assert db.execute("SELECT count(*) FROM firm_owners").fetchone() == (0,)
+        assert db.execute("SELECT user_id FROM firm_consultants").fetchall() == [(two_tenants["rosa_id"],)]
+        assert db.execute("SELECT count(*) FROM firms WHERE programme_id IS NOT NULL").fetchone() == (0,)
 
 
 def test_a_key_stops_working_when_the_firm_leaves_the_portfolio(app, two_tenants):

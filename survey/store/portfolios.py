@@ -45,6 +45,7 @@ def start_for_client(
             "INSERT INTO firm_consultants (firm_id, user_id, assigned_at) VALUES (?, ?, ?)",
             [firm_id, consultant_id, stamp],
         )
+        join_programme(db, firm_id, consultant_id)
         assessment_id = insert_assessment(db, firm_id, new_token(), questionnaire, stamp, entered_by=consultant_id)
     return firm_id, assessment_id
 
@@ -199,7 +200,17 @@ def join_with_code(db: sqlite_utils.Database, code: str, consultant_id: int) -> 
             "INSERT OR IGNORE INTO firm_consultants (firm_id, user_id, assigned_at) VALUES (?, ?, ?)",
             [row["firm_id"], consultant_id, stamp],
         )
+        join_programme(db, row["firm_id"], consultant_id)
     return row["firm_id"]
+
+
+def join_programme(db: sqlite_utils.Database, firm_id: int, consultant_id: int) -> None:
+    """Put a firm without a programme in its consultant's programme, inside the caller's transaction."""
+    db.execute(
+        "UPDATE firms SET programme_id = (SELECT programme_id FROM users WHERE id = ?) "
+        "WHERE id = ? AND programme_id IS NULL",
+        [consultant_id, firm_id],
+    )
 
 
 def firm_consultants(db: sqlite_utils.Database, firm_id: int) -> list[dict]:

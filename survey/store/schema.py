@@ -251,6 +251,26 @@ def m009_verifications(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m010_owners_and_programme_settings(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        -- Whether the programme's managers may read its firms' individual answers, beside the
+        -- aggregates every manager sees.
+        ALTER TABLE programmes ADD COLUMN managers_see_answers INTEGER NOT NULL DEFAULT 0;
+        -- Owners' accounts and the firms they attached with an assessment's private link.
+        CREATE TABLE firm_owners (
+            firm_id INTEGER NOT NULL REFERENCES firms(id) ON DELETE CASCADE,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            attached_at TEXT NOT NULL,
+            PRIMARY KEY (firm_id, user_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX firm_owners_user ON firm_owners (user_id);
+        CREATE INDEX firms_programme ON firms (programme_id);
+        """
+    )
+
+
 def migrate(db: sqlite_utils.Database) -> None:
     """Create the schema, or bring an older database up to date without losing data."""
     db.execute("PRAGMA journal_mode=WAL")

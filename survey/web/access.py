@@ -15,7 +15,9 @@ from flask_login import current_user
 
 from ..core.model import Questionnaire
 from ..store.assessments import find_assessment
+from ..store.owners import is_owner
 from ..store.portfolios import is_assigned
+from ..store.programmes import manager_may_read
 from .database import get_db, registry
 from .language import gettext as _
 
@@ -33,14 +35,32 @@ class Opened(NamedTuple):
 def may_open_firm(firm_id: int) -> bool:
     """Whether the logged-in account may see and change a firm's assessments, answers and notes.
 
-    Admins may; consultants, for the firms of their portfolio; programme managers see firms
-    only as aggregates, and owners through their private links.
+    Admins may; consultants, for the firms of their portfolio; owners, for the firms they
+    attached to their account (anyone, through a private link). Programme managers change
+    nothing: see may_read_firm.
     """
     if not current_user.is_authenticated:
         return False
     if current_user.role == "admin":
         return True
-    return current_user.role == "consultant" and is_assigned(get_db(), firm_id, current_user.id)
+    if current_user.role == "consultant":
+        return is_assigned(get_db(), firm_id, current_user.id)
+    return current_user.role == "owner" and is_owner(get_db(), firm_id, current_user.id)
+
+
+def may_read_firm(firm_id: int) -> bool:
+    """Whether the logged-in account may read a firm's individual answers and scores.
+
+    Those who may open the firm may; a programme manager only for a firm of their programme,
+    and only when the programme lets its managers see individual answers.
+    """
+    if may_open_firm(firm_id):
+        return True
+    return (
+        current_user.is_authenticated
+        and current_user.role == "manager"
+        and manager_may_read(get_db(), firm_id, current_user.programme_id)
+    )
 
 
 def find_opened(token: str) -> Opened | None:
@@ -53,6 +73,9 @@ def find_opened(token: str) -> Opened | None:
         current_user.is_authenticated and current_user.id == holder and may_open_firm(assessment["firm_id"])
     ):
         return None  # a key works only for its own account, and only while that account may open the firm
+    if holder is not None and current_user.role == "owner":
+        # An owner's key opens the pages as the firm's private link does: their own, not a consultant's.
+        assessment = assessment | {"key_user_id": None}
     questionnaire = registry().get(get_db(), assessment["questionnaire_id"], assessment["questionnaire_version"])
     g.token, g.questionnaire = token, questionnaire
     return Opened(token, assessment, questionnaire)

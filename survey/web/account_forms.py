@@ -4,9 +4,19 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, EmailField, PasswordField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp, ValidationError
 
+from .forms import MultiCheckboxField
 from .language import gettext as _
 from .passwords import PASSWORD_MINIMUM, password_problem
 
@@ -58,6 +68,61 @@ class AcceptInvitationForm(NewPasswordForm):
     """The name of the invited person, and their password."""
 
     name = StringField(_l("Your name"), [DataRequired(_l("Enter your name.")), Length(max=120)], filters=[_strip])
+
+
+class RegisterForm(NewPasswordForm):
+    """An owner's own account: name, e-mail address and password."""
+
+    name = StringField(_l("Your name"), [DataRequired(_l("Enter your name.")), Length(max=120)], filters=[_strip])
+    email = EmailField(
+        _l("E-mail"),
+        [
+            DataRequired(_l("Enter your e-mail address.")),
+            Regexp(ADDRESS, message=_l("Enter a valid e-mail address.")),
+            Length(max=254),
+        ],
+        filters=[_strip],
+    )
+
+    def validate_password(self, field) -> None:
+        problem = password_problem(field.data or "", self.email.data or "")
+        if problem:
+            raise ValidationError(_(problem, num=PASSWORD_MINIMUM))
+
+
+class AttachForm(FlaskForm):
+    """An assessment's private link, pasted to keep it in an owner's account."""
+
+    link = StringField(
+        _l("Private link of the assessment"),
+        [DataRequired(_l("Paste the private link of your assessment.")), Length(max=500)],
+        filters=[_strip],
+    )
+
+
+class ProgrammeForm(FlaskForm):
+    """A programme's name and what its managers may see."""
+
+    name = StringField(_l("Name"), [DataRequired(_l("Enter the programme's name.")), Length(max=120)], filters=[_strip])
+    managers_see_answers = BooleanField(_l("Its managers may see each firm's individual answers"))
+
+
+class FirmTeamForm(FlaskForm):
+    """The programme a firm belongs to and the consultants who follow it."""
+
+    programme = SelectField(_l("Programme"), coerce=str)
+    consultants = MultiCheckboxField(_l("Consultants"), coerce=int)
+
+
+class MoveClientsForm(FlaskForm):
+    """Move every client of one consultant to another."""
+
+    source = SelectField(_l("From"), coerce=int)
+    target = SelectField(_l("To"), coerce=int)
+
+    def validate_target(self, field) -> None:
+        if field.data == self.source.data:
+            raise ValidationError(_("Choose two different consultants."))
 
 
 class InviteForm(FlaskForm):

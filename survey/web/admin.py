@@ -1,14 +1,15 @@
-"""The administrator's pages: accounts, and invitations to create one."""
+"""The administrator's pages: accounts and invitations, programmes, and who works on which firm."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms import SelectChoice
 
+from ..store import programmes as programmes_store
 from ..store import users as store
 from .access import absolute
-from .account_forms import ROLE_LABELS, InviteForm
+from .account_forms import ROLE_LABELS, FirmTeamForm, InviteForm, MoveClientsForm, ProgrammeForm
 from .accounts import requires
 from .database import get_db
 from .language import gettext as _
@@ -16,11 +17,15 @@ from .language import gettext as _
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
+def programme_choices(db, none_label: str) -> list[SelectChoice]:
+    """Return the programmes as choices, after one for none."""
+    return [SelectChoice("", none_label)] + [SelectChoice(str(p["id"]), p["name"]) for p in store.list_programmes(db)]
+
+
 def invite_form(db, **options) -> InviteForm:
     """Return the invitation form, offering the programmes there are."""
     form = InviteForm(**options)
-    programmes = [SelectChoice(str(p["id"]), p["name"]) for p in store.list_programmes(db)]
-    form.programme.choices = [SelectChoice("", _("No programme"))] + programmes
+    form.programme.choices = programme_choices(db, _("No programme"))
     return form
 
 
@@ -44,3 +49,129 @@ def users():
     return render_template(
         "admin/users.html", form=form, users=store.list_users(db), roles=ROLE_LABELS, link=link
     ), status
+
+
+@bp.route("/programmes", methods=["GET", "POST"])
+@requires("admin")
+def programmes():
+    """List the programmes with what their managers see; add one."""
+    db = get_db()
+    form = ProgrammeForm()
+    if form.validate_on_submit():
+        try:
+            programmes_store.create_programme(db, form.name.data, form.managers_see_answers.data)
+        except programmes_store.ProgrammeExists:
+            form.name.errors.append(_("A programme with this name exists already."))
+        else:
+            flash(_("Programme %(name)s added.", name=form.name.data), "info")
+            return redirect(url_for(".programmes"))
+    return render_template("admin/programmes.html", form=form, programmes=programmes_store.programmes_overview(db)), (
+        400 if form.errors else 200
+    )
+
+
+@bp.route("/programmes/<int:programme_id>", methods=["GET", "POST"])
+@requires("admin")
+def programme(programme_id: int):
+    """Rename a programme, or change whether its managers may read each firm's answers."""
+    db = get_db()
+    found = programmes_store.get_programme(db, programme_id)
+    if found is None:
+        abort(404)
+    form = ProgrammeForm(data={"name": found["name"], "managers_see_answers": bool(found["managers_see_answers"])})
+    if form.validate_on_submit():
+        try:
+            programmes_store.update_programme(db, programme_id, form.name.data, form.managers_see_answers.data)
+        except programmes_store.ProgrammeExists:
+            form.name.errors.append(_("A programme with this name exists already."))
+        else:
+            flash(_("Programme %(name)s saved.", name=form.name.data), "info")
+            return redirect(url_for(".programmes"))
+    return render_template("admin/programme.html", form=form, programme=found), (400 if form.errors else 200)
+
+
+def move_form(db, **options) -> MoveClientsForm:
+    """Return the form that moves a consultant's clients, offering every consultant."""
+    form = MoveClientsForm(**options)
+    people = [
+        SelectChoice(c["id"], f"{c['name'] or c['email']} ({c['email']})") for c in programmes_store.consultants(db)
+    ]
+    form.source.choices = form.target.choices = people
+    return form
+
+
+@bp.route("/firms")
+@requires("admin")
+def firms():
+    """Find firms by name, programme or consultant, with who follows each; move a consultant's clients."""
+    db = get_db()
+    search = request.args.get("q", "").strip()[:100]
+    programme = request.args.get("programme", "")
+    consultant = request.args.get("consultant", "")
+    page = request.args.get("page", "1")
+    page = int(page) if page.isdigit() else 1
+    found, total = programmes_store.find_firms(
+        db,
+        search,
+        int(programme) if programme.isdigit() else None,
+        int(consultant) if consultant.isdigit() else None,
+        page,
+    )
+    return render_template(
+        "admin/firms.html",
+        firms=found,
+        total=total,
+        page=page,
+        pages=max(1, -(-total // programmes_store.FIRMS_PAGE)),
+        search=search,
+        programme=programme,
+        consultant=consultant,
+        programmes=store.list_programmes(db),
+        consultants=programmes_store.consultants(db),
+        move=move_form(db),
+    )
+
+
+@bp.post("/firms/move")
+@requires("admin")
+def move_clients():
+    """Move every client of one consultant to another, e.g. when a consultant leaves the programme."""
+    db = get_db()
+    form = move_form(db)
+    if not form.validate_on_submit():
+        for problem in [*form.source.errors, *form.target.errors, *form.csrf_token.errors]:
+            flash(problem, "error")
+        return redirect(url_for(".firms"))
+    moved = programmes_store.move_clients(db, form.source.data, form.target.data)
+    flash(_("%(num)s clients moved.", num=moved), "info")
+    return redirect(url_for(".firms", consultant=form.target.data))
+
+
+@bp.route("/firms/<int:firm_id>", methods=["GET", "POST"])
+@requires("admin")
+def firm(firm_id: int):
+    """Set a firm's programme and its consultants.
+
+    A firm that no consultant follows joins a portfolio only with its owner's consent (their
+    code): the administrator moves firms between consultants, and never adds the first one.
+    """
+    db = get_db()
+    found = programmes_store.firm_with_team(db, firm_id)
+    if found is None:
+        abort(404)
+    form = FirmTeamForm(data={"programme": str(found["programme_id"] or ""), "consultants": found["consultant_ids"]})
+    form.programme.choices = programme_choices(db, _("No programme"))
+    people = programmes_store.consultants(db)
+    form.consultants.choices = [SelectChoice(c["id"], f"{c['name'] or c['email']} ({c['email']})") for c in people]
+    followed = bool(found["consultant_ids"])
+    if form.validate_on_submit():
+        programme = int(form.programme.data) if form.programme.data else None
+        if not followed and (form.consultants.data or programme != found["programme_id"]):
+            form.consultants.errors.append(
+                _("No consultant follows this firm: it joins a programme only with a code from its owner.")
+            )
+        else:
+            programmes_store.assign_firm(db, firm_id, programme, form.consultants.data or [])
+            flash(_("%(name)s saved.", name=found["name"]), "info")
+            return redirect(url_for(".firms", q=found["name"]))
+    return render_template("admin/firm.html", form=form, firm=found, followed=followed), (400 if form.errors else 200)

@@ -78,7 +78,9 @@ def build_app(test_config: dict | None = None, instance_path: str | None = None)
         headers,
         language,
         owner,
+        owner_account,
         plans,
+        programme,
         progress,
         sharing,
         verify,
@@ -105,4 +107,6 @@ def build_app(test_config: dict | None = None, instance_path: str | None = None)
     app.register_blueprint(progress.bp)
     app.register_blueprint(plans.bp)
     app.register_blueprint(verify.bp)
+    app.register_blueprint(owner_account.bp)
+    app.register_blueprint(programme.bp)
     return app

@@ -48,9 +48,12 @@ def start_session(account) -> None:
     store.record_login(get_db(), account.id)
 
 
+HOMES = {"consultant": "consultant.portfolio", "owner": "owners.mine", "manager": "programme.firms"}
+
+
 def home_of(account) -> str:
-    """Return the page an account starts on: a consultant's clients, else the account page."""
-    return url_for("consultant.portfolio") if account.role == "consultant" else url_for("auth.account")
+    """Return the page an account starts on: a consultant's clients, an owner's firms, a manager's programme."""
+    return url_for(HOMES.get(account.role, "auth.account"))
 
 
 @bp.route("/login", methods=["GET", "POST"])

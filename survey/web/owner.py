@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from markupsafe import Markup
 
@@ -13,6 +14,7 @@ from ..core.scoring import Scores, hidden_questions
 from ..reports.progress import change_table
 from ..reports.results import build_results
 from ..store import assessments as store
+from ..store.owners import is_owner
 from ..store.peers import peer_comparison
 from ..store.plans import plan_summary
 from ..store.portfolios import make_key
@@ -216,6 +218,14 @@ def render_results(opened: Opened, template: str):
         history=history,
         plan=plan,
         verified=verified,
+        kept=g.get("shared") or kept_by_owner(assessment["firm_id"]),
+    )
+
+
+def kept_by_owner(firm_id: int) -> bool:
+    """Whether the logged-in owner keeps this firm in their account already."""
+    return (
+        current_user.is_authenticated and current_user.role == "owner" and is_owner(get_db(), firm_id, current_user.id)
     )
 
 

@@ -10,6 +10,7 @@ from flask import Blueprint, abort, current_app, g, redirect, render_template, u
 
 from ..store import portfolios
 from ..store import sharing as store
+from ..store.programmes import firm_programme
 from .access import SUBMITTED, Opened, absolute, opens_assessment
 from .database import get_db, registry
 from .forms import ConfirmForm
@@ -81,6 +82,7 @@ def consultants(opened: Opened):
         "owner/consultants.html",
         assessment=opened.assessment,
         consultants=portfolios.firm_consultants(get_db(), firm_id),
+        programme=firm_programme(get_db(), firm_id),
         code=code,
         form=form,
     )

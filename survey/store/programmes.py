@@ -1,0 +1,172 @@
+"""Programmes and who works on which firm: the administrator's settings and assignments."""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+from .assessments import now
+from .connection import write
+from .rows import one, rows
+
+
+class ProgrammeExists(ValueError):
+    """A programme with this name exists already."""
+
+
+def programmes_overview(db: sqlite_utils.Database) -> list[dict]:
+    """Return every programme with its setting and how many firms, consultants and managers it has."""
+    return rows(
+        db,
+        """
+        SELECT p.id, p.name, p.managers_see_answers,
+               (SELECT count(*) FROM firms f WHERE f.programme_id = p.id) AS firms,
+               (SELECT count(*) FROM users u WHERE u.programme_id = p.id AND u.role = 'consultant') AS consultants,
+               (SELECT count(*) FROM users u WHERE u.programme_id = p.id AND u.role = 'manager') AS managers
+          FROM programmes p ORDER BY p.name
+        """,
+        [],
+    )
+
+
+def get_programme(db: sqlite_utils.Database, programme_id: int) -> dict | None:
+    """Return a programme, or None."""
+    return one(db, "SELECT id, name, managers_see_answers FROM programmes WHERE id = ?", [programme_id])
+
+
+def create_programme(db: sqlite_utils.Database, name: str, managers_see_answers: bool) -> int:
+    """Store a new programme; raise ProgrammeExists when the name is taken."""
+    with write(db):
+        if one(db, "SELECT id FROM programmes WHERE name = ?", [name]) is not None:
+            raise ProgrammeExists(name)
+        return db.execute(
+            "INSERT INTO programmes (name, managers_see_answers, created_at) VALUES (?, ?, ?)",
+            [name, int(managers_see_answers), now()],
+        ).lastrowid
+
+
+def update_programme(db: sqlite_utils.Database, programme_id: int, name: str, managers_see_answers: bool) -> None:
+    """Rename a programme and set what its managers see; raise ProgrammeExists when the name is another's."""
+    with write(db):
+        if one(db, "SELECT id FROM programmes WHERE name = ? AND id != ?", [name, programme_id]) is not None:
+            raise ProgrammeExists(name)
+        db.execute(
+            "UPDATE programmes SET name = ?, managers_see_answers = ? WHERE id = ?",
+            [name, int(managers_see_answers), programme_id],
+        )
+
+
+def firm_programme(db: sqlite_utils.Database, firm_id: int) -> dict | None:
+    """Return the programme a firm belongs to, with what its managers see, or None."""
+    return one(
+        db,
+        "SELECT p.id, p.name, p.managers_see_answers FROM firms f JOIN programmes p ON p.id = f.programme_id "
+        "WHERE f.id = ?",
+        [firm_id],
+    )
+
+
+def manager_may_read(db: sqlite_utils.Database, firm_id: int, programme_id: int | None) -> bool:
+    """Whether a manager of this programme may read a firm's individual answers: its firm, and allowed."""
+    if programme_id is None:
+        return False
+    found = db.execute(
+        "SELECT 1 FROM firms f JOIN programmes p ON p.id = f.programme_id "
+        "WHERE f.id = ? AND p.id = ? AND p.managers_see_answers = 1",
+        [firm_id, programme_id],
+    )
+    return found.fetchone() is not None
+
+
+def consultants(db: sqlite_utils.Database) -> list[dict]:
+    """Return every active consultant account, by name, with its programme's id."""
+    return rows(
+        db,
+        "SELECT id, name, email, programme_id FROM users WHERE role = 'consultant' AND is_active = 1 "
+        "ORDER BY name COLLATE NOCASE, email",
+        [],
+    )
+
+
+FIRMS_PAGE = 50
+
+
+def find_firms(
+    db: sqlite_utils.Database,
+    search: str = "",
+    programme_id: int | None = None,
+    consultant_id: int | None = None,
+    page: int = 1,
+) -> tuple[list[dict], int]:
+    """Return a page of firms (by name) matching a search, programme or consultant, and how many match.
+
+    Each firm comes with its programme's name, its consultants' names and its latest submitted
+    assessment's id.
+    """
+    where, params = ["1 = 1"], []
+    if search:
+        where.append("f.name LIKE ? ESCAPE '\\'")
+        params.append("%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
+    if programme_id is not None:
+        where.append("f.programme_id = ?")
+        params.append(programme_id)
+    if consultant_id is not None:
+        where.append("f.id IN (SELECT firm_id FROM firm_consultants WHERE user_id = ?)")
+        params.append(consultant_id)
+    condition = " AND ".join(where)
+    total = db.execute(f"SELECT count(*) FROM firms f WHERE {condition}", params).fetchone()[0]
+    found = rows(
+        db,
+        f"""
+        SELECT f.id, f.name, f.sector, f.size, f.region, f.programme_id, p.name AS programme,
+               (SELECT group_concat(coalesce(nullif(u.name, ''), u.email), ', ')
+                  FROM firm_consultants fc JOIN users u ON u.id = fc.user_id WHERE fc.firm_id = f.id) AS consultants,
+               (SELECT a.id FROM assessments a WHERE a.firm_id = f.id AND a.status = 'submitted'
+                 ORDER BY a.submitted_at DESC, a.id DESC LIMIT 1) AS latest_submitted
+          FROM firms f LEFT JOIN programmes p ON p.id = f.programme_id
+         WHERE {condition}
+         ORDER BY f.name COLLATE NOCASE, f.id LIMIT ? OFFSET ?
+        """,
+        [*params, FIRMS_PAGE, (max(page, 1) - 1) * FIRMS_PAGE],
+    )
+    return found, total
+
+
+def firm_with_team(db: sqlite_utils.Database, firm_id: int) -> dict | None:
+    """Return a firm's profile with its programme and the ids of its consultants, or None."""
+    firm = one(
+        db,
+        "SELECT f.id, f.name, f.sector, f.size, f.region, f.programme_id FROM firms f WHERE f.id = ?",
+        [firm_id],
+    )
+    if firm is not None:
+        firm["consultant_ids"] = [
+            r[0] for r in db.execute("SELECT user_id FROM firm_consultants WHERE firm_id = ?", [firm_id])
+        ]
+    return firm
+
+
+def assign_firm(db: sqlite_utils.Database, firm_id: int, programme_id: int | None, consultant_ids: list[int]) -> None:
+    """Put a firm in a programme and give it exactly these consultants (moving it from the others)."""
+    stamp = now()
+    with write(db):
+        db.execute("UPDATE firms SET programme_id = ? WHERE id = ?", [programme_id, firm_id])
+        kept = ", ".join("?" * len(consultant_ids))
+        db.execute(
+            f"DELETE FROM firm_consultants WHERE firm_id = ? AND user_id NOT IN ({kept})", [firm_id, *consultant_ids]
+        )
+        db.conn.executemany(
+            "INSERT OR IGNORE INTO firm_consultants (firm_id, user_id, assigned_at) VALUES (?, ?, ?)",
+            [(firm_id, user_id, stamp) for user_id in consultant_ids],
+        )
+
+
+def move_clients(db: sqlite_utils.Database, from_id: int, to_id: int) -> int:
+    """Move every firm of one consultant to another (who keeps their own); return how many moved."""
+    stamp = now()
+    with write(db):
+        db.execute(
+            "INSERT OR IGNORE INTO firm_consultants (firm_id, user_id, assigned_at) "
+            "SELECT firm_id, ?, ? FROM firm_consultants WHERE user_id = ?",
+            [to_id, stamp, from_id],
+        )
+        return db.execute("DELETE FROM firm_consultants WHERE user_id = ?", [from_id]).rowcount

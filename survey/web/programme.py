@@ -1,0 +1,77 @@
+"""A programme manager's pages about single firms: only where the programme lets its managers read answers.
+
+The aggregate views every manager sees belong to the dashboard; these pages show one firm at a time.
+"""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, abort, render_template, request
+from flask_login import current_user
+
+from ..core.scoring import Scores, hidden_questions
+from ..reports.progress import change_table
+from ..store import assessments as store_assessments
+from ..store import programmes as store
+from ..store import verification
+from .access import may_read_firm
+from .accounts import requires
+from .database import get_db, registry
+from .language import say
+from .section_page import language_for
+
+bp = Blueprint("programme", __name__, url_prefix="/programme")
+
+
+@bp.route("")
+@requires("manager")
+def firms():
+    """Say what the manager's programme lets them see; list its firms when that includes answers."""
+    db = get_db()
+    programme = store.get_programme(db, current_user.programme_id) if current_user.programme_id else None
+    found, total, search, page = [], 0, request.args.get("q", "").strip()[:100], request.args.get("page", "1")
+    page = int(page) if page.isdigit() else 1
+    if programme and programme["managers_see_answers"]:
+        found, total = store.find_firms(db, search, programme["id"], page=page)
+    return render_template(
+        "programme/firms.html",
+        programme=programme,
+        firms=found,
+        total=total,
+        search=search,
+        page=page,
+        pages=max(1, -(-total // store.FIRMS_PAGE)),
+    )
+
+
+@bp.route("/assessments/<int:assessment_id>")
+@requires("manager", "admin", "consultant")
+def assessment(assessment_id: int):
+    """Show a submitted assessment's scores (declared and verified) and every answer, read-only."""
+    db = get_db()
+    found = store_assessments.get_assessment(db, assessment_id)
+    if found is None or found["status"] != "submitted" or not may_read_firm(found["firm_id"]):
+        abort(404)
+    questionnaire = registry().get(db, found["questionnaire_id"], found["questionnaire_version"])
+    language = language_for(questionnaire)
+    declared_scores = Scores.from_dict(json.loads(found["scores_json"]))
+    verified_scores = (
+        Scores.from_dict(json.loads(found["verified_scores_json"])) if found["verified_scores_json"] else None
+    )
+    table = change_table(
+        questionnaire, declared_scores, questionnaire, verified_scores or declared_scores, say(), say().language
+    )
+    answers = store_assessments.load_answers(db, assessment_id)
+    checked = verification.verified_answers(db, assessment_id)
+    return render_template(
+        "programme/assessment.html",
+        assessment=found,
+        questionnaire=questionnaire,
+        language=language,
+        table=table,
+        verified=verified_scores is not None,
+        answers=answers,
+        checked=checked,
+        hidden=hidden_questions(questionnaire, answers),
+    )
