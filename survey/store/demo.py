@@ -132,7 +132,8 @@ def store_demo_work(db: sqlite_utils.Database, questionnaire: Questionnaire) -> 
         values = [o.value for o in question.options]
         if question.type == "choice" and value in values and values.index(value) > 0 and len(found) < 2:
             found[question.id] = values[values.index(value) - 1]
-    save_checks(db, questionnaire, assessment_id, found, "Visto en la visita al taller.", consultant[0])
+    seen = {qid: "Visto en la visita al taller." for qid in found}
+    save_checks(db, questionnaire, assessment_id, found, seen, consultant[0])
     stamp = now()
     recommendations = [r.id for q in questionnaire.questions.values() for r in q.recommendations][:3]
     with write(db):

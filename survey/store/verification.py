@@ -37,12 +37,12 @@ def save_checks(
     questionnaire: Questionnaire,
     assessment_id: int,
     found: dict[str, Any],
-    evidence: str,
+    evidence: dict[str, str],
     user_id: int,
 ) -> Scores:
-    """Record a page of checked answers and rescore; return the verified scores.
+    """Record a page of checked answers, each with its own evidence note, and rescore; return the verified scores.
 
-    An answer found equal to the declared one is recorded as confirmed.
+    An answer found equal to the declared one is recorded as confirmed; `evidence` is by question id.
     """
     stamp = now()
     with write(db):
@@ -58,7 +58,7 @@ def save_checks(
                     assessment_id,
                     qid,
                     None if confirmed or value is None else encode_answer(value),
-                    evidence,
+                    evidence.get(qid, ""),
                     user_id,
                     stamp,
                 ],

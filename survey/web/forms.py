@@ -31,6 +31,7 @@ from .language import language as ui_language
 
 FIELD_PREFIX = "q"
 TEXT_LIMIT = 2000
+EVIDENCE_LIMIT = 500
 
 
 class ProfileForm(FlaskForm):
@@ -69,6 +70,29 @@ class MultiCheckboxField(SelectMultipleField):
 def na_field_name(question: Question) -> str:
     """Return the name of the 'does not apply' box of a number question."""
     return f"{question.id}__na"
+
+
+def evidence_field_name(question_id: str) -> str:
+    """Return the name of a question's evidence note on the check page.
+
+    The questions' own fields are named with the "q-" prefix, so no question id can clash with it.
+    """
+    return f"evidence-{question_id}"
+
+
+def read_evidence(formdata: Any, question_ids: set[str]) -> tuple[dict[str, str], dict[str, str]]:
+    """Return the evidence note posted for each of the questions, and a message for each note too long.
+
+    Only the questions given are read: a name posted for any other question is ignored.
+    """
+    notes, refused = {}, {}
+    for question_id in question_ids:
+        # Browsers post a line break as CR LF but count it as one character against maxlength.
+        note = formdata.get(evidence_field_name(question_id), "").replace("\r\n", "\n").strip()
+        notes[question_id] = note
+        if len(note) > EVIDENCE_LIMIT:
+            refused[question_id] = _("Please shorten this note to %(num)s characters or fewer.", num=EVIDENCE_LIMIT)
+    return notes, refused
 
 
 def section_form(

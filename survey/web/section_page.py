@@ -11,7 +11,7 @@ from ..core.model import Questionnaire, Section
 from ..core.navigation import position, shown_questions
 from ..core.scoring import visible_answers
 from .access import Opened, absolute
-from .forms import na_field_name, section_form
+from .forms import EVIDENCE_LIMIT, evidence_field_name, na_field_name, section_form
 from .language import language as ui_language
 
 _questions_cache: dict[tuple, Markup] = {}
@@ -51,18 +51,27 @@ def render_section(opened: Opened, index: int, form: Any, answers: dict) -> str:
 
 
 def questions_html(
-    questionnaire: Questionnaire, current: Section, language: str, form: Any, answers: dict, hidden: set[str]
+    questionnaire: Questionnaire,
+    current: Section,
+    language: str,
+    form: Any,
+    answers: dict,
+    hidden: set[str],
+    evidence: dict[str, str] | None = None,
+    evidence_errors: dict[str, str] | None = None,
 ) -> Markup:
     """Render a section's questions, reusing the markup of the same section with the same answers.
 
     Shown from the stored answers (no form given: a GET), the questions of a section are the
     same HTML for every owner whose answers to it are the same, and most views are of sections
-    not answered yet. A form shown again with what was posted is always rendered afresh.
+    not answered yet. A form shown again with what was posted is always rendered afresh, and so
+    are the questions of a consultant's check, each with its own evidence note (`evidence`, by
+    question id) and any message refusing it (`evidence_errors`).
     """
     shown_ids = shown_questions(current, hidden)
     key = None
     size = current_app.config["SECTION_CACHE_SIZE"]
-    if size and form is None:
+    if size and form is None and evidence is None:
         given = tuple(sorted((q.id, answers.get(q.id)) for q in current.questions if answers.get(q.id) is not None))
         key = (
             questionnaire.id,
@@ -89,6 +98,10 @@ def questions_html(
             shown_ids=shown_ids,
             na_name=na_field_name,
             translate=lambda value: questionnaire.text(value, language),
+            evidence=evidence,
+            evidence_errors=evidence_errors or {},
+            evidence_name=evidence_field_name,
+            evidence_limit=EVIDENCE_LIMIT,
         )
     )
     if key is not None:

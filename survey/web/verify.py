@@ -4,22 +4,22 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 
+from ..core.navigation import shown_questions
 from ..core.scoring import hidden_questions
 from ..store import assessments
 from ..store import verification as store
 from .access import SUBMITTED, Opened, opens_assessment
 from .database import get_db
-from .forms import read_section, section_form
+from .forms import read_evidence, read_section, section_form
 from .section_page import language_for, questions_html
 
 bp = Blueprint("verify", __name__)
-EVIDENCE_LIMIT = 500
 
 
 @bp.route("/a/<token>/verify/<int:number>", methods=["GET", "POST"])
 @opens_assessment(SUBMITTED)
 def verify(opened: Opened, number: int):
-    """Show a page of the declared answers (as checked so far) to confirm or correct, with what was seen."""
+    """Show a page of the declared answers (as checked so far) to confirm or correct, each with what was seen."""
     holder = opened.assessment["key_user_id"]
     questionnaire = opened.questionnaire
     if holder is None or not 1 <= number <= len(questionnaire.sections):
@@ -29,22 +29,24 @@ def verify(opened: Opened, number: int):
     declared = assessments.load_answers(db, opened.assessment["id"])
     checked = store.verified_answers(db, opened.assessment["id"])
     current = store.answers_as_verified(declared, checked)
+    hidden = hidden_questions(questionnaire, current)
+    # The questions this page shows, each with its evidence field: the only notes read from a post.
+    on_page = {q.id for q in section.questions if q.type != "note"} & shown_questions(section, hidden)
+    evidence, refused = {qid: check["evidence"] for qid, check in checked.items()}, {}
     form = section_form(
         questionnaire, section, language, formdata=request.form if request.method == "POST" else None, answers=current
     )
     if request.method == "POST":
         found = read_section(form, questionnaire, section, language, current)
-        if found is not None:
-            evidence = request.form.get("evidence", "").strip()[:EVIDENCE_LIMIT]
-            shown = {q.id for q in section.questions if q.type != "note"} - hidden_questions(
-                questionnaire, {**current, **found}
-            )
+        evidence, refused = read_evidence(request.form, on_page)
+        if found is not None and not refused:
+            shown = on_page - hidden_questions(questionnaire, {**current, **found})
             values = {qid: found.get(qid, current.get(qid)) for qid in shown}
-            store.save_checks(db, questionnaire, opened.assessment["id"], values, evidence, holder)
+            notes = {qid: evidence[qid] for qid in shown}
+            store.save_checks(db, questionnaire, opened.assessment["id"], values, notes, holder)
             if number < len(questionnaire.sections):
                 return redirect(url_for("verify.verify", token=opened.token, number=number + 1))
             return redirect(url_for("owner.results", token=opened.token) + "#verified-heading")
-    hidden = hidden_questions(questionnaire, current)
     changed = [q for q in section.questions if checked.get(q.id, {}).get("value") is not None]
     return render_template(
         "owner/verify.html",
@@ -54,11 +56,18 @@ def verify(opened: Opened, number: int):
         total=len(questionnaire.sections),
         title=questionnaire.text(section.title, language),
         questions=questions_html(
-            questionnaire, section, language, form if request.method == "POST" else None, current, hidden
+            questionnaire,
+            section,
+            language,
+            form if request.method == "POST" else None,
+            current,
+            hidden,
+            evidence,
+            refused,
         ),
         declared={q.id: declared.get(q.id) for q in changed},
         changed=changed,
         questionnaire=questionnaire,
         language=language,
-        evidence=next((checked[q.id]["evidence"] for q in section.questions if q.id in checked), ""),
-    ), (400 if form.errors else 200)
+        invalid=bool(form.errors or refused),
+    ), (400 if form.errors or refused else 200)

@@ -46,7 +46,7 @@ def test_a_consultant_takes_a_client_from_baseline_to_follow_up(new_context, que
             if options.count():
                 unchecked = next(i for i in range(options.count()) if not options.nth(i).is_checked())
                 page.locator(f"label[for='{options.nth(unchecked).get_attribute('id')}']").click()
-                page.fill("#evidence", "Lo vi en el taller.")
+                page.fill(f"#evidence-{question_id}", "Lo vi en el taller.")
         click_and_wait(page, "form.questions button[type=submit]")
     expect(page).to_have_url(re.compile(r"/results#verified-heading$"))
     verified = page.locator("table.verified tbody tr")
