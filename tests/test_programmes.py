@@ -162,8 +162,8 @@ def test_the_firm_list_pages_fifty_at_a_time(app):
 
 
 def test_a_manager_reads_answers_only_where_the_programme_allows_it(app):
+    account(app, "otro@example.org", "consultant", "Otro Programa")  # the first programme made
     rosa = account(app, "rosa@example.org", "consultant", "SCORE Perú")
-    account(app, "otro@example.org", "consultant", "Otro Programa")
     assessment_id = client_with_results(app, rosa, "Carpintería Ccori")
     manager = account(app, "gestora@example.org", "manager", "SCORE Perú")
     home = manager.get("/programme").get_data(as_text=True)
