@@ -43,6 +43,16 @@ DEFAULTS = {
     "LOGIN_ATTEMPTS_PER_ADDRESS": 30,
     "LOGIN_WINDOW_SECONDS": 900,
     "INVITATION_DAYS": 7,  # how long an invitation link can be used
+    # E-mail for invitations, through an SMTP server. No MAIL_SERVER: nothing is sent, and the
+    # admin passes the link on; with one, the link is sent and still shown, in case it is lost.
+    "MAIL_SERVER": "",
+    "MAIL_PORT": 587,
+    "MAIL_USE_TLS": True,  # STARTTLS; a server that does not offer it gets no message at all
+    "MAIL_USE_SSL": False,  # TLS from the first byte (port 465, usually); MAIL_USE_TLS is then not used
+    "MAIL_USERNAME": "",  # empty: no login
+    "MAIL_PASSWORD": "",
+    "MAIL_FROM": "",  # needed with MAIL_SERVER, e.g. "Diagnóstico <encuesta@example.org>"
+    "MAIL_TIMEOUT": 10.0,  # seconds to wait for the server, each step: the admin's page waits too
     # A demonstration site: `seed-demo --with-users` may create accounts whose passwords it prints.
     "DEMO": False,
     # A slow owner must not lose a page of answers to an expired token: the section view

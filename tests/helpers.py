@@ -1,9 +1,19 @@
-"""Helpers the tests share: reading a form's CSRF token, filling in the firm profile."""
+"""Helpers the tests share: reading a form's CSRF token, filling in the firm profile, an SMTP server."""
 
 from __future__ import annotations
 
+import base64
+import contextlib
+import email.policy
 import os
 import re
+import socket
+import socketserver
+import threading
+from collections.abc import Iterator
+from email.message import EmailMessage
+from email.parser import BytesParser
+from typing import NamedTuple
 
 import pytest
 
@@ -38,3 +48,113 @@ def missing(message: str) -> None:
     if os.environ.get("CI") == "true":
         pytest.fail(message, pytrace=False)
     pytest.skip(message)
+
+
+# --------------------------------------------------------------------------- a tiny SMTP server
+
+
+class SMTPSession(socketserver.StreamRequestHandler):
+    """One client's conversation: enough of SMTP for smtplib (EHLO, AUTH PLAIN, MAIL, RCPT, DATA, QUIT)."""
+
+    def reply(self, *lines: str) -> None:
+        """Send a reply; a reply of several lines marks all but the last with a dash."""
+        text = "".join(f"{line[:3]}{'-' if i < len(lines) - 1 else ' '}{line[4:]}\r\n" for i, line in enumerate(lines))
+        self.wfile.write(text.encode())
+
+    def handle(self) -> None:
+        server = self.server
+        server.connections += 1
+        if server.silent:  # accepts the connection and never greets: the client times out
+            self.rfile.read()
+            return
+        self.reply("220 fake.example ESMTP")
+        sender, recipients = None, []
+        for raw in self.rfile:
+            command = raw.decode("utf-8").rstrip("\r\n")
+            verb, _, argument = command.partition(" ")
+            verb = verb.upper()
+            if verb == "EHLO":
+                self.reply("250 fake.example", *(["250 AUTH PLAIN"] if server.auth else []), "250 8BITMIME")
+            elif verb == "HELO":
+                self.reply("250 fake.example")
+            elif verb == "AUTH" and server.auth and argument.upper().startswith("PLAIN "):
+                _identity, user, password = base64.b64decode(argument.split()[1]).decode().split("\0")
+                server.logins.append((user, password))
+                self.reply("235 2.7.0 Authentication successful")
+            elif verb == "MAIL":
+                sender, recipients = argument.split("<", 1)[1].split(">")[0], []
+                self.reply("250 OK")
+            elif verb == "RCPT":
+                if server.refuse_recipients:
+                    self.reply("550 5.1.1 No such user here")
+                else:
+                    recipients.append(argument.split("<", 1)[1].split(">")[0])
+                    self.reply("250 OK")
+            elif verb == "DATA":
+                self.reply("354 End data with <CR><LF>.<CR><LF>")
+                lines = []
+                for line in self.rfile:
+                    if line == b".\r\n":
+                        break
+                    lines.append(line[1:] if line.startswith(b".") else line)  # undo dot-stuffing
+                raw_message = b"".join(lines)
+                server.received.append(Received(sender, recipients, raw_message, parse_message(raw_message)))
+                self.reply("250 OK: queued")
+            elif verb in ("RSET", "NOOP"):
+                self.reply("250 OK")
+            elif verb == "QUIT":
+                self.reply("221 Bye")
+                return
+            else:
+                self.reply("502 Command not implemented")
+
+
+class Received(NamedTuple):
+    """A message as the SMTP server received it: the envelope, the bytes and the parsed message."""
+
+    sender: str
+    recipients: list[str]
+    raw: bytes
+    message: EmailMessage
+
+
+def parse_message(raw: bytes) -> EmailMessage:
+    return BytesParser(policy=email.policy.default).parsebytes(raw)
+
+
+class FakeSMTPServer(socketserver.ThreadingTCPServer):
+    """An SMTP server on a free port of 127.0.0.1 that keeps what it receives, in `received`."""
+
+    daemon_threads = True
+
+    def __init__(self, *, auth: bool = False, silent: bool = False, refuse_recipients: bool = False):
+        super().__init__(("127.0.0.1", 0), SMTPSession)
+        self.auth, self.silent, self.refuse_recipients = auth, silent, refuse_recipients
+        self.connections = 0
+        self.received: list[Received] = []
+        self.logins: list[tuple[str, str]] = []
+
+    @property
+    def port(self) -> int:
+        return self.server_address[1]
+
+
+@contextlib.contextmanager
+def smtp_server(**options) -> Iterator[FakeSMTPServer]:
+    """Run a FakeSMTPServer in a thread for the length of a with block."""
+    server = FakeSMTPServer(**options)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def closed_port() -> int:
+    """Return a port of 127.0.0.1 that nothing listens on: connecting to it is refused."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

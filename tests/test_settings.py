@@ -81,3 +81,10 @@ def test_apps_do_not_share_their_lists_of_settings(tmp_path):
     first = app_with(tmp_path)
     first.config["REGIONS"].append("Atlántida")
     assert "Atlántida" not in app_with(tmp_path).config["REGIONS"]
+
+
+def test_a_mail_server_without_a_sender_stops_the_start(tmp_path):
+    """MAIL_SERVER without MAIL_FROM is refused at start, not at the first invitation."""
+    with pytest.raises(SettingsError, match="MAIL_FROM"):
+        app_with(tmp_path, MAIL_SERVER="smtp.example.org")
+    assert app_with(tmp_path, MAIL_SERVER="smtp.example.org", MAIL_FROM="encuesta@example.org")

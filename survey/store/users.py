@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 
 import sqlite_utils
 
@@ -133,14 +134,22 @@ def forget_attempts(db: sqlite_utils.Database, key: str) -> None:
 # Invitations: a single-use link, stored hashed, that lets its holder create one account.
 
 
+class NewInvitation(NamedTuple):
+    """The token of a new invitation's link (kept nowhere else), and when the link expires."""
+
+    token: str
+    expires_at: str
+
+
 def create_invitation(
     db: sqlite_utils.Database, email: str, role: str, programme_id: int | None, invited_by: int, days: int
-) -> str:
-    """Store an invitation for an address and role; return the token of its link."""
+) -> NewInvitation:
+    """Store an invitation for an address and role; return the token of its link and its expiry."""
     if role not in ROLES:
         raise ValueError(f"role {role!r} is not one of {', '.join(ROLES)}")
     token = new_token()
     created = datetime.now(UTC)
+    expires_at = (created + timedelta(days=days)).isoformat(timespec="seconds")
     with write(db):
         db.execute(
             "INSERT INTO invitations (token_hash, email, role, programme_id, invited_by, created_at, expires_at) "
@@ -152,10 +161,10 @@ def create_invitation(
                 programme_id,
                 invited_by,
                 created.isoformat(timespec="seconds"),
-                (created + timedelta(days=days)).isoformat(timespec="seconds"),
+                expires_at,
             ],
         )
-    return token
+    return NewInvitation(token, expires_at)
 
 
 def open_invitation(db: sqlite_utils.Database, token: str) -> dict:

@@ -16,16 +16,20 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp, ValidationError
 
+from ..core.profile import N_
 from .forms import MultiCheckboxField
 from .language import gettext as _
 from .passwords import PASSWORD_MINIMUM, password_problem
 
-ROLE_LABELS = {
-    "consultant": _l("Consultant"),
-    "manager": _l("Programme manager"),
-    "owner": _l("Firm owner"),
-    "admin": _l("Administrator"),
+# The names untranslated, for words in a language of our choosing (an invitation e-mail); the
+# labels, in the language of the request.
+ROLE_NAMES = {
+    "consultant": N_("Consultant"),
+    "manager": N_("Programme manager"),
+    "owner": N_("Firm owner"),
+    "admin": N_("Administrator"),
 }
+ROLE_LABELS = {code: _l(name) for code, name in ROLE_NAMES.items()}
 
 
 # Something@something.something: enough to catch a slip; the invitation link proves the rest.

@@ -37,6 +37,10 @@ def check_settings(config: dict) -> None:
         raise SettingsError(
             f"BABEL_DEFAULT_LOCALE {config['BABEL_DEFAULT_LOCALE']!r} must be one of LANGUAGES {config['LANGUAGES']!r}"
         )
+    if config["MAIL_SERVER"] and not config["MAIL_FROM"]:
+        raise SettingsError(
+            "MAIL_FROM must be set when MAIL_SERVER is: the address invitations come from, like encuesta@example.org"
+        )
 
 
 def build_app(test_config: dict | None = None, instance_path: str | None = None) -> Flask:
