@@ -81,7 +81,7 @@ def check_questionnaires(paths: tuple[str, ...]) -> None:
 @click.option(
     "--with-users",
     is_flag=True,
-    help="Also create (or reset) a demo admin, consultant and manager, and print their passwords. Only on a "
+    help="Also create (or reset) a demo admin, consultant, manager and owner, and print their passwords. Only on a "
     "demonstration site (DEMO = True) or in debug mode.",
 )
 def seed_demo(count: int, seed: int, if_empty: bool, with_users: bool) -> None:

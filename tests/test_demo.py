@@ -227,7 +227,12 @@ def test_demo_accounts_log_in_with_the_printed_passwords_and_see_a_portfolio(app
     result = app.test_cli_runner().invoke(args=["seed-demo", "--count", "60", "--with-users"])
     assert result.exit_code == 0, result.output
     printed = dict(re.findall(r"^\s+\w+\s+(\S+@demo\.invalid)\s+(\S+)$", result.output, flags=re.MULTILINE))
-    assert set(printed) == {"admin@demo.invalid", "consultora@demo.invalid", "gestor@demo.invalid"}
+    assert set(printed) == {
+        "admin@demo.invalid",
+        "consultora@demo.invalid",
+        "gestor@demo.invalid",
+        "empresaria@demo.invalid",
+    }
     client = app.test_client()
     page = client.get("/login")
     data = {"email": "consultora@demo.invalid", "password": printed["consultora@demo.invalid"]}
@@ -240,11 +245,25 @@ def test_demo_accounts_log_in_with_the_printed_passwords_and_see_a_portfolio(app
     with sqlite3.connect(app.config["DATABASE"]) as db:
         assert db.execute("SELECT count(*) FROM verifications WHERE value IS NOT NULL").fetchone() == (2,)
         assert db.execute("SELECT count(*) FROM plan_actions WHERE status = 'done'").fetchone() == (1,)
+    # The demo owner finds the consultant's first client among her firms; the manager reads the programme's firms.
+    owner = app.test_client()
+    data = {"email": "empresaria@demo.invalid", "password": printed["empresaria@demo.invalid"]}
+    owner.post("/login", data=data | {"csrf_token": csrf_token(owner.get("/login").data)})
+    with sqlite3.connect(app.config["DATABASE"]) as db:
+        (first_client,) = db.execute("SELECT f.name FROM firm_owners JOIN firms f ON f.id = firm_id").fetchone()
+        assert db.execute(
+            "SELECT count(*) FROM plan_actions JOIN firms f ON f.id = firm_id WHERE f.name = ?", [first_client]
+        ).fetchone() > (0,)
+    assert first_client in owner.get("/my").get_data(as_text=True)
+    manager = app.test_client()
+    data = {"email": "gestor@demo.invalid", "password": printed["gestor@demo.invalid"]}
+    manager.post("/login", data=data | {"csrf_token": csrf_token(manager.get("/login").data)})
+    assert first_client in manager.get("/programme").get_data(as_text=True)
     # Run again: the passwords change, the accounts are not doubled.
     again = app.test_cli_runner().invoke(args=["seed-demo", "--if-empty", "--with-users"])
     assert "no demo assessment added" in again.output
     with sqlite3.connect(app.config["DATABASE"]) as db:
-        assert db.execute("SELECT count(*) FROM users").fetchone() == (3,)
+        assert db.execute("SELECT count(*) FROM users").fetchone() == (4,)
     # drop-demo removes the demo's accounts with its firms.
     app.test_cli_runner().invoke(args=["drop-demo"])
     with sqlite3.connect(app.config["DATABASE"]) as db:

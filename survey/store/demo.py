@@ -57,6 +57,7 @@ DEMO_ACCOUNTS = (
     ("admin", "admin@demo.invalid", "Ana Quispe (demo)"),
     ("consultant", "consultora@demo.invalid", "Rosa Huamán (demo)"),
     ("manager", "gestor@demo.invalid", "Jorge Salas (demo)"),
+    ("owner", "empresaria@demo.invalid", "Carmen Flores (demo)"),
 )
 DEMO_PROGRAMME = "Programa demo"
 DEMO_NOTES = (
@@ -66,7 +67,7 @@ DEMO_NOTES = (
 
 
 def store_demo_accounts(db: sqlite_utils.Database, password_hashes: dict[str, str], portfolio_size: int = 12) -> None:
-    """Create (or reset) the demo's accounts, with a portfolio of demo firms and a few notes.
+    """Create (or reset) the demo's accounts, with a portfolio of demo firms, a few notes and an owner's firm.
 
     `password_hashes` gives each demo address its password's stored form. The consultant's
     portfolio takes the demo firms with a follow-up first, so that progress shows at once.
@@ -77,8 +78,10 @@ def store_demo_accounts(db: sqlite_utils.Database, password_hashes: dict[str, st
         programme_id = (
             programme[0]
             if programme
+            # Its managers may read single firms' answers: every screen shows in the demo.
             else db.execute(
-                "INSERT INTO programmes (name, created_at) VALUES (?, ?)", [DEMO_PROGRAMME, stamp]
+                "INSERT INTO programmes (name, managers_see_answers, created_at) VALUES (?, 1, ?)",
+                [DEMO_PROGRAMME, stamp],
             ).lastrowid
         )
         for role, email, name in DEMO_ACCOUNTS:
@@ -103,6 +106,12 @@ def store_demo_accounts(db: sqlite_utils.Database, password_hashes: dict[str, st
                 [firm_id, consultant, stamp],
             )
             db.execute("UPDATE firms SET programme_id = ? WHERE id = ?", [programme_id, firm_id])
+        owner = db.execute("SELECT id FROM users WHERE email = ?", [DEMO_ACCOUNTS[3][1]]).fetchone()[0]
+        if firms:  # the demo owner keeps in her account the client that store_demo_work gives a plan
+            db.execute(
+                "INSERT OR IGNORE INTO firm_owners (firm_id, user_id, attached_at) VALUES (?, ?, ?)",
+                [min(firms), owner, stamp],
+            )
         if firms and not db.execute("SELECT 1 FROM notes WHERE author_id = ?", [consultant]).fetchone():
             for body in DEMO_NOTES:
                 db.execute(
