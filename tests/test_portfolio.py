@@ -10,6 +10,7 @@ from helpers import PROFILE, csrf_token, start
 from test_accounts import PASSWORD, add_user, english, log_in
 from test_owner import answer_all, submit
 
+from survey.store.users import ensure_programme
 from survey.web.database import get_db
 
 
@@ -104,24 +105,43 @@ def test_a_new_private_link_for_the_owner_replaces_the_old_one(app):
 
 @pytest.fixture
 def two_tenants(app):
-    """Rosa's client (with a key of hers) and an anonymous owner's firm; Luis is another consultant."""
+    """Rosa's client (with a key of hers) in her programme, and an anonymous owner's firm.
+
+    Every other account belongs to another programme, one whose managers may read answers.
+    """
     rosa = consultant(app, "rosa@example.org")
+    with app.app_context():
+        db = get_db()
+        ensure_programme(db, "Otro Programa")
+        db.execute("UPDATE programmes SET managers_see_answers = 1")
+        db.execute("UPDATE users SET programme_id = ? WHERE id = 1", [ensure_programme(db, "Programa De Rosa")])
     key = key_of(new_client(rosa, "Cliente De Rosa"))
     owner = english(app)
     start(owner, {**PROFILE, "name": "Taller Sin Consultor"})
     with app.app_context():
         firms = dict(get_db().execute("SELECT name, id FROM firms").fetchall())
-    with app.app_context():
         rosa_id = get_db().execute("SELECT id FROM users WHERE email = 'rosa@example.org'").fetchone()[0]
-    return {"rosa": rosa, "rosa_id": rosa_id, "key": key, "ids": assessment_ids(app), "firms": firms}
+        programmes = get_db().execute("SELECT id, programme_id FROM firms ORDER BY id").fetchall()
+    assert programmes[0][1] is not None  # Rosa's client is in her programme
+    return {
+        "rosa": rosa,
+        "rosa_id": rosa_id,
+        "key": key,
+        "ids": assessment_ids(app),
+        "firms": firms,
+        "programmes": programmes,
+    }
 
 
 def visitor(app, role: str | None):
-    """A visitor of a role (None: anonymous), logged in, reading English."""
+    """A visitor of a role (None: anonymous), logged in, reading English, in another programme."""
     if role is None:
         return english(app)
     email = f"{role}@example.org"
-    add_user(app, email=email, role=role)
+    user_id = add_user(app, email=email, role=role)
+    with app.app_context():
+        db = get_db()
+        db.execute("UPDATE users SET programme_id = ? WHERE id = ?", [ensure_programme(db, "Otro Programa"), user_id])
     client = english(app)
     log_in(client, email=email, password=PASSWORD)
     return client
@@ -155,6 +175,15 @@ ROLES = [None, "owner", "manager", "consultant"]
         "GET /portfolio/firms/{owner_firm}",
         "POST /portfolio/firms/{owner_firm}",
         "POST /a/{key}/keep",
+        "GET /a/{key}/actions",
+        "POST /a/{key}/submit",
+        "POST /a/{key}/follow-up",
+        "POST /a/{key}/share",
+        "POST /a/{key}/share/1/revoke",
+        "POST /a/{key}/plan/1",
+        "POST /a/{key}/consultants/{rosa_id}/withdraw",
+        "GET /a/{key}/verify/1",
+        "POST /a/{key}/verify/1",
         "POST /my/assessments/{rosa_assessment}/open",
         "POST /my/assessments/{owner_assessment}/open",
         "POST /my/firms/{rosa_firm}/detach",
@@ -180,6 +209,7 @@ def test_nobody_but_the_firms_consultant_opens_its_data(app, two_tenants, role, 
         owner_assessment=ids["Taller Sin Consultor"],
         rosa_firm=firms["Cliente De Rosa"],
         owner_firm=firms["Taller Sin Consultor"],
+        rosa_id=two_tenants["rosa_id"],
     )
     token = csrf_token(client.get("/login").data)
     data = {"csrf_token": token, "nav": "next", "body": "Nota ajena", "assessment": "", "programme": "", "source": 1}
@@ -201,7 +231,7 @@ def test_nobody_but_the_firms_consultant_opens_its_data(app, two_tenants, role, 
         assert db.execute("SELECT count(*) FROM notes").fetchone() == (0,)
         assert db.execute("SELECT count(*) FROM firm_owners").fetchone() == (0,)
         assert db.execute("SELECT user_id FROM firm_consultants").fetchall() == [(two_tenants["rosa_id"],)]
-        assert db.execute("SELECT count(*) FROM firms WHERE programme_id IS NOT NULL").fetchone() == (0,)
+        assert db.execute("SELECT id, programme_id FROM firms ORDER BY id").fetchall() == two_tenants["programmes"]
 
 
 def test_a_key_stops_working_when_the_firm_leaves_the_portfolio(app, two_tenants):

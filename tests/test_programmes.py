@@ -71,7 +71,7 @@ def test_an_admin_adds_a_programme_and_sets_what_its_managers_see(app):
 @pytest.mark.parametrize("role", ["consultant", "manager", "owner"])
 def test_only_an_admin_reaches_the_administration(app, role):
     visitor = account(app, f"{role}@example.org", role)
-    for path in ["/admin/programmes", "/admin/programmes/1", "/admin/firms", "/admin/firms/1"]:
+    for path in ["/admin/programmes", "/admin/programmes/1", "/admin/firms", "/admin/firms/1", "/admin/users/1"]:
         assert visitor.get(path).status_code == 403
     token = csrf_token(visitor.get("/account").data)
     assert visitor.post("/admin/programmes", data={"name": "Intruso", "csrf_token": token}).status_code == 403
@@ -208,3 +208,54 @@ def test_a_manager_logs_in_to_the_programme_page(app):
     account(app, "gestora@example.org", "manager", "SCORE Perú")
     client = english(app)
     assert log_in(client, email="gestora@example.org").headers["Location"] == "/programme"
+
+
+# --------------------------------------------------------------------------- accounts
+
+
+def test_an_admin_deactivates_a_consultant_who_is_logged_out_at_once_and_hands_over_the_clients(app):
+    rosa = account(app, "rosa@example.org", "consultant")
+    account(app, "luis@example.org", "consultant")
+    key = key_of(new_client(rosa, "Carpintería Ccori"))
+    admin = account(app, "admin@example.org", "admin")
+    rosa_id, luis_id = user_id(app, "rosa@example.org"), user_id(app, "luis@example.org")
+    saved = post(admin, f"/admin/users/{rosa_id}", {"programme": ""})  # "May log in" unticked
+    assert saved.status_code == 302
+    assert "Deactivated" in admin.get("/admin/users").get_data(as_text=True)
+    assert rosa.get("/portfolio").status_code == 302  # her session ended
+    assert rosa.get(f"/a/{key}/section/1").status_code == 404
+    again = english(app)
+    assert log_in(again, email="rosa@example.org").status_code == 400
+    # Her clients go to Luis: she is offered as the one to move from, never as the one to move to.
+    page = soup_of(admin.get("/admin/firms"))
+    assert page.select_one(f'#source option[value="{rosa_id}"]') is not None
+    assert page.select_one(f'#target option[value="{rosa_id}"]') is None
+    assert (
+        post(admin, "/admin/firms/move", {"source": rosa_id, "target": luis_id}, page="/admin/firms").status_code == 302
+    )
+    assert "Carpintería Ccori" in account_page(app, "luis@example.org")
+    # Active again, she logs in.
+    post(admin, f"/admin/users/{rosa_id}", {"programme": "", "active": "y"})
+    assert rosa.get("/portfolio").status_code == 302  # the session she had stays ended
+    assert log_in(english(app), email="rosa@example.org").status_code == 302
+
+
+def account_page(app, email: str) -> str:
+    client = english(app)
+    log_in(client, email=email)
+    return client.get("/portfolio").get_data(as_text=True)
+
+
+def test_an_admin_puts_an_account_in_a_programme_but_cannot_lock_themselves_out(app):
+    admin = account(app, "admin@example.org", "admin")
+    account(app, "gestora@example.org", "manager")
+    post(admin, "/admin/programmes", {"name": "SCORE Perú"})
+    programme_id = scalar(app, "SELECT id FROM programmes")
+    manager_id = user_id(app, "gestora@example.org")
+    assert post(admin, f"/admin/users/{manager_id}", {"programme": programme_id, "active": "y"}).status_code == 302
+    assert scalar(app, "SELECT programme_id FROM users WHERE id = ?", (manager_id,)) == programme_id
+    own = user_id(app, "admin@example.org")
+    refused = post(admin, f"/admin/users/{own}", {"programme": ""})
+    assert refused.status_code == 400 and "your own account" in refused.get_data(as_text=True)
+    assert scalar(app, "SELECT is_active FROM users WHERE id = ?", (own,)) == 1
+    assert admin.get("/admin/users/999").status_code == 404

@@ -77,12 +77,13 @@ def manager_may_read(db: sqlite_utils.Database, firm_id: int, programme_id: int 
     return found.fetchone() is not None
 
 
-def consultants(db: sqlite_utils.Database) -> list[dict]:
-    """Return every active consultant account, by name, with its programme's id."""
+def consultants(db: sqlite_utils.Database, active_only: bool = True) -> list[dict]:
+    """Return the consultant accounts (only those that may log in, unless told), by name."""
     return rows(
         db,
-        "SELECT id, name, email, programme_id FROM users WHERE role = 'consultant' AND is_active = 1 "
-        "ORDER BY name COLLATE NOCASE, email",
+        "SELECT id, name, email, programme_id, is_active FROM users WHERE role = 'consultant' "
+        + ("AND is_active = 1 " if active_only else "")
+        + "ORDER BY name COLLATE NOCASE, email",
         [],
     )
 

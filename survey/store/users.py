@@ -64,6 +64,16 @@ def list_users(db: sqlite_utils.Database) -> list[dict]:
     )
 
 
+def update_user(db: sqlite_utils.Database, user_id: int, programme_id: int | None, active: bool) -> None:
+    """Set an account's programme and whether it may log in; a deactivated account's sessions end."""
+    with write(db):
+        db.execute(
+            "UPDATE users SET programme_id = ?, is_active = ?, "
+            "session_version = session_version + CASE WHEN is_active = 1 AND ? = 0 THEN 1 ELSE 0 END WHERE id = ?",
+            [programme_id, int(active), int(active), user_id],
+        )
+
+
 def set_password(db: sqlite_utils.Database, user_id: int, password_hash: str) -> None:
     """Replace an account's password and end the sessions opened with the old one."""
     with write(db):

@@ -111,6 +111,13 @@ class ProgrammeForm(FlaskForm):
     managers_see_answers = BooleanField(_l("Its managers may see each firm's individual answers"))
 
 
+class AccountSettingsForm(FlaskForm):
+    """An account's programme, and whether it may log in."""
+
+    programme = SelectField(_l("Programme"), coerce=str)
+    active = BooleanField(_l("May log in"))
+
+
 class FirmTeamForm(FlaskForm):
     """The programme a firm belongs to and the consultants who follow it."""
 

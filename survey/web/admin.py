@@ -9,7 +9,7 @@ from wtforms import SelectChoice
 from ..store import programmes as programmes_store
 from ..store import users as store
 from .access import absolute
-from .account_forms import ROLE_LABELS, FirmTeamForm, InviteForm, MoveClientsForm, ProgrammeForm
+from .account_forms import ROLE_LABELS, AccountSettingsForm, FirmTeamForm, InviteForm, MoveClientsForm, ProgrammeForm
 from .accounts import requires
 from .database import get_db
 from .language import gettext as _
@@ -122,14 +122,41 @@ def programme(programme_id: int):
     return render_template("admin/programme.html", form=form, programme=found), (400 if form.errors else 200)
 
 
+def person(row: dict) -> str:
+    """Name an account in a list of choices: name and address, and whether it may log in."""
+    text = f"{row['name'] or row['email']} ({row['email']})"
+    return text if row["is_active"] else _("%(person)s · deactivated", person=text)
+
+
 def move_form(db, **options) -> MoveClientsForm:
-    """Return the form that moves a consultant's clients, offering every consultant."""
+    """Return the form that moves a consultant's clients: from any consultant, to one who may log in."""
     form = MoveClientsForm(**options)
-    people = [
-        SelectChoice(c["id"], f"{c['name'] or c['email']} ({c['email']})") for c in programmes_store.consultants(db)
-    ]
-    form.source.choices = form.target.choices = people
+    form.source.choices = [SelectChoice(c["id"], person(c)) for c in programmes_store.consultants(db, False)]
+    form.target.choices = [SelectChoice(c["id"], person(c)) for c in programmes_store.consultants(db)]
     return form
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@requires("admin")
+def user(user_id: int):
+    """Set an account's programme, or stop it logging in (its sessions end at once)."""
+    db = get_db()
+    found = store.user_by_id(db, user_id)
+    if found is None:
+        abort(404)
+    form = AccountSettingsForm(data={"programme": str(found["programme_id"] or ""), "active": bool(found["is_active"])})
+    form.programme.choices = programme_choices(db, _("No programme"))
+    if form.validate_on_submit():
+        if user_id == current_user.id and not form.active.data:
+            form.active.errors.append(_("You cannot deactivate your own account."))
+        else:
+            programme = int(form.programme.data) if form.programme.data else None
+            store.update_user(db, user_id, programme, form.active.data)
+            flash(_("%(name)s saved.", name=found["name"] or found["email"]), "info")
+            return redirect(url_for(".users"))
+    return render_template("admin/user.html", form=form, account=found, role=ROLE_LABELS[found["role"]]), (
+        400 if form.errors else 200
+    )
 
 
 @bp.route("/firms")
@@ -159,7 +186,7 @@ def firms():
         programme=programme,
         consultant=consultant,
         programmes=store.list_programmes(db),
-        consultants=programmes_store.consultants(db),
+        consultants=programmes_store.consultants(db, False),
         move=move_form(db),
     )
 
@@ -193,8 +220,11 @@ def firm(firm_id: int):
         abort(404)
     form = FirmTeamForm(data={"programme": str(found["programme_id"] or ""), "consultants": found["consultant_ids"]})
     form.programme.choices = programme_choices(db, _("No programme"))
-    people = programmes_store.consultants(db)
-    form.consultants.choices = [SelectChoice(c["id"], f"{c['name'] or c['email']} ({c['email']})") for c in people]
+    # Every consultant who may log in, and any deactivated one the firm still has, to take off it.
+    people = [
+        c for c in programmes_store.consultants(db, False) if c["is_active"] or c["id"] in found["consultant_ids"]
+    ]
+    form.consultants.choices = [SelectChoice(c["id"], person(c)) for c in people]
     followed = bool(found["consultant_ids"])
     if form.validate_on_submit():
         programme = int(form.programme.data) if form.programme.data else None
