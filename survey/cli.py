@@ -1,4 +1,4 @@
-"""Commands for operators: create the database, check questionnaires, seed and drop demo data.
+"""Commands for operators: create the database, check questionnaires, seed and drop demo data, rebuild aggregates.
 
 The command that creates accounts lives with the accounts, in web/auth.py.
 """
@@ -14,10 +14,10 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from .core.questionnaire import QuestionnaireError, load_questionnaire
-from .store.connection import connect
+from .store.connection import connect, write
 from .store.demo import DEMO_ACCOUNTS, drop_demo, has_assessments, store_demo, store_demo_accounts, store_demo_work
-from .store.peers import clear_cache
 from .store.schema import applied, migrate
+from .store.scores import peer_groups_held, rebuild_peer_bins
 
 
 def open_database() -> sqlite_utils.Database:
@@ -109,7 +109,6 @@ def seed_demo(count: int, seed: int, if_empty: bool, with_users: bool) -> None:
             seed_demo_accounts(db)
     finally:
         db.close()
-    clear_cache()
 
 
 def seed_demo_accounts(db: sqlite_utils.Database) -> None:
@@ -137,11 +136,31 @@ def drop_demo_command() -> None:
         firms = drop_demo(db)
     finally:
         db.close()
-    clear_cache()
     click.echo(f"Removed {firms} demo firms and their assessments.")
+
+
+@click.command("rebuild-aggregates")
+@with_appcontext
+def rebuild_aggregates() -> None:
+    """Count every firm's latest scores into the peer groups again, from the scores.
+
+    Each submission keeps the groups up to date; this is for a database restored or edited by
+    hand. Safe while the app runs: one write transaction.
+
+    Example: flask --app survey rebuild-aggregates
+    """
+    db = open_database()
+    try:
+        migrate(db)
+        with write(db):
+            rebuild_peer_bins(db)
+        groups, firms = peer_groups_held(db)
+    finally:
+        db.close()
+    click.echo(f"Rebuilt {groups} peer groups from the latest scores of {firms} firms.")
 
 
 def init_app(app: Flask) -> None:
     """Register the commands."""
-    for command in (init_db, check_questionnaires, seed_demo, drop_demo_command):
+    for command in (init_db, check_questionnaires, seed_demo, drop_demo_command, rebuild_aggregates):
         app.cli.add_command(command)

@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 
 from survey import create_app
-from survey.store.peers import clear_cache
 from survey.store.schema import migrate
 from survey.web.database import get_db
 
@@ -21,9 +20,7 @@ def app(tmp_path):
     app = create_app({"TESTING": True, "DATABASE": str(tmp_path / "test.sqlite3"), "SECRET_KEY": "test"})
     with app.app_context():
         migrate(get_db())
-    clear_cache()
     yield app
-    clear_cache()
 
 
 @pytest.fixture

@@ -5,12 +5,27 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_owner import READINESS
+from test_owner import READINESS, run_command
 
-from survey.core.benchmarks import ALL, SECTOR, SECTOR_SIZE, Summary, choose_group, percentile_rank, quantile, summarise
+from survey.core.benchmarks import (
+    ALL,
+    BINS_PER_POINT,
+    SECTOR,
+    SECTOR_SIZE,
+    BinnedScores,
+    Summary,
+    bin_of,
+    binned,
+    choose_group,
+    percentile_rank,
+    quantile,
+    summarise,
+)
 from survey.core.synthetic import generate
 from survey.store import assessments as store
+from survey.store.connection import write
 from survey.store.peers import peer_comparison as compare
+from survey.store.scores import bins_held, peer_groups_held, rebuild_peer_bins
 from survey.web.database import get_db
 
 # --------------------------------------------------------------------------- quantiles
@@ -251,15 +266,16 @@ def test_the_firm_itself_never_counts_among_its_peers(app):
         ).fetchone()[0]
         assert in_group == 6
         # Its own score is left out of the median and rank: peers scored levels 0-4 of the plan question.
+        # Peers are counted in bins a tenth of a point wide: the exact scores, rounded so.
         peer_overall = sorted(
-            row[0]
+            binned(row[0])
             for row in db.execute(
                 "SELECT score FROM scores WHERE dimension = 'overall' AND is_latest = 1 AND firm_id != ?",
                 [assessment["firm_id"]],
             )
         )
         assert comparison.summaries["overall"] == summarise(peer_overall)
-        assert comparison.ranks["overall"] == percentile_rank(peer_overall, scores.overall)
+        assert comparison.ranks["overall"] == percentile_rank(peer_overall, binned(scores.overall))
         # A follow-up of the same firm replaces its earlier assessment; neither counts as a peer.
         follow_up, new_scores = submit_firm(
             db, "wood_furniture", "micro", level=4, firm_id=assessment["firm_id"], previous=assessment
@@ -269,7 +285,7 @@ def test_the_firm_itself_never_counts_among_its_peers(app):
         assert again.summaries["overall"] == summarise(peer_overall)
 
 
-def test_a_new_submission_updates_the_cached_group(app):
+def test_a_new_submission_updates_the_group(app):
     comparison, assessment, scores = comparison_for(app, [("wood_furniture", "micro")] * 5)
     assert comparison.count == 5
     with app.app_context():
@@ -277,3 +293,94 @@ def test_a_new_submission_updates_the_cached_group(app):
         submit_firm(db, "wood_furniture", "micro", level=1)
         again = compare(db, assessment, scores, app.config["PEER_GROUP_MINIMUM"])
         assert again.count == 6
+
+
+# --------------------------------------------------------------------------- groups kept per bin
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.dictionaries(st.integers(0, 1000), st.integers(0, 5), max_size=30),
+    st.floats(0, 100),
+    st.floats(0, 1),
+)
+def test_scores_in_bins_read_as_the_sorted_list_they_stand_for(bins, score, share):
+    listed = [b / BINS_PER_POINT for b, n in sorted(bins.items()) for _ in range(n)]
+    held = BinnedScores(bins.get(b, 0) for b in range(1001))
+    assert len(held) == len(listed) and list(held) == listed
+    assert quantile(held, share) == quantile(listed, share)
+    own = listed[len(listed) // 2] if listed else None
+    assert summarise(held, own) == summarise(listed, own)
+    assert percentile_rank(held, score, own) == percentile_rank(listed, score, own)
+
+
+def test_a_score_goes_to_the_nearest_tenth_halves_up():
+    assert [bin_of(s) for s in (0, 34.349, 34.35, 34.36, 99.95, 100)] == [0, 343, 344, 344, 1000, 1000]
+    assert binned(33.333333) == 33.3 and binned(None) is None
+
+
+def stored_bins(db) -> list[tuple]:
+    """Every group's non-empty bins, without the groups emptied by firms that moved on."""
+    return [row for row in bins_held(db) if row[-1]]
+
+
+def test_groups_kept_by_each_submission_equal_groups_rebuilt_from_the_scores(app):
+    """Firms of several sectors and sizes, follow-ups that replace a firm's latest scores, demo firms added and dropped."""
+    app.config["DEMO"] = True
+    with app.app_context():
+        db = get_db()
+        firms = []
+        for level, (sector, size) in enumerate(
+            [("wood_furniture", "micro"), ("wood_furniture", "small"), ("agriculture", "micro")] * 3
+        ):
+            firms.append(submit_firm(db, sector, size, level))
+        for assessment, _ in firms[:4]:  # follow-ups: the earlier scores leave the groups
+            submit_firm(db, assessment["sector"], assessment["size"], 7, assessment["firm_id"], assessment)
+    run_command(app, "seed-demo", "--count", "40")
+    run_command(app, "drop-demo")
+    run_command(app, "seed-demo", "--count", "30", "--seed", "3")
+    with app.app_context():
+        db = get_db()
+        kept = stored_bins(db)
+        assert kept and all(n > 0 for row in kept for n in row[-1].values())  # no firm ever taken away twice
+        firms = db.execute("SELECT count(DISTINCT firm_id) FROM scores").fetchone()[0]
+        assert firms > 9 and peer_groups_held(db)[1] == firms  # each firm once, with its latest assessment
+        with write(db):
+            rebuild_peer_bins(db)
+        assert stored_bins(db) == kept
+
+
+def test_the_comparison_equals_one_computed_from_every_score(app):
+    with app.app_context():
+        db = get_db()
+        for level in range(12):
+            submit_firm(db, ("wood_furniture", "agriculture")[level % 2], "micro", level)
+        submit_firm(db, "wood_furniture", "micro", level=5)  # a peer with the very same scores: not below
+        assessment, scores = submit_firm(db, "wood_furniture", "micro", level=5)
+        comparison = compare(db, assessment, scores, app.config["PEER_GROUP_MINIMUM"])
+        assert (comparison.group, comparison.count) == (SECTOR_SIZE, 7)
+        for dimension in scores.dimensions():
+            peers = sorted(
+                binned(row[0])
+                for row in db.execute(
+                    "SELECT score FROM scores WHERE dimension = ? AND is_latest = 1 AND sector = 'wood_furniture' "
+                    "AND firm_id != ?",
+                    [dimension, assessment["firm_id"]],
+                )
+            )
+            assert comparison.summaries[dimension] == summarise(peers)
+            assert comparison.ranks[dimension] == percentile_rank(peers, binned(scores.dimensions()[dimension]))
+
+
+def test_rebuild_aggregates_restores_groups_edited_by_hand(app):
+    with app.app_context():
+        db = get_db()
+        for level in range(6):
+            submit_firm(db, "wood_furniture", "micro", level)
+        kept = stored_bins(db)
+        db.execute("UPDATE peer_bins SET counts = zeroblob(length(counts)) WHERE dimension = 'digital'")
+        db.execute("DELETE FROM peer_bins WHERE dimension = 'overall'")
+    result = run_command(app, "rebuild-aggregates")
+    assert "Rebuilt 3 peer groups from the latest scores of 6 firms" in result.output
+    with app.app_context():
+        assert stored_bins(get_db()) == kept

@@ -18,7 +18,6 @@ from test_owner import answer_all, assessment_row, query, run_command, soup_of, 
 
 from survey import create_app
 from survey.core.profile import SECTORS, SIZES
-from survey.store.peers import clear_cache
 from survey.store.schema import migrate
 from survey.web.database import get_db
 
@@ -51,7 +50,6 @@ def counts(app) -> dict[str, int]:
 def demo(app):
     result = run_command(app, "seed-demo")
     assert "Added 800 demo assessments" in result.output
-    clear_cache()
     return app
 
 
@@ -188,7 +186,6 @@ def test_drop_demo_removes_every_demo_row_and_keeps_real_owners(app, client):
     assert query(app, "SELECT * FROM scores ORDER BY dimension") == real_scores
     assert assessment_row(app, draft)["status"] == "draft"
     # The owner's results still show, now without peers.
-    clear_cache()
     page = client.get(f"/a/{real}/results")
     assert page.status_code == 200
     assert "No other firm has taken this assessment yet" in soup_of(page).select_one(".peer-group").get_text()
@@ -200,7 +197,6 @@ def test_drop_demo_removes_every_demo_row_and_keeps_real_owners(app, client):
 def test_demo_data_gives_a_real_owner_peers_at_once(app, client):
     client.set_cookie("lang", "en")
     run_command(app, "seed-demo", "--count", "300")
-    clear_cache()
     token = start(client)
     answer_all(client, token)
     assert submit(client, token).status_code == 302

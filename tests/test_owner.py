@@ -26,7 +26,6 @@ from survey.core.questionnaire import load_questionnaire
 from survey.core.scoring import visible_answers
 from survey.store.assessments import hash_token, load_answers
 from survey.store.connection import connect
-from survey.store.peers import clear_cache
 from survey.store.schema import migrate
 from survey.web.database import get_db
 
@@ -189,7 +188,6 @@ def checked_values(page, question_id: str) -> list[str]:
 def seeded(app):
     """300 demo assessments, so that results have a peer group."""
     run_command(app, "seed-demo", "--count", "300")
-    clear_cache()
     return app
 
 
@@ -883,14 +881,12 @@ def app_serving(tmp_path, questionnaire_id: str, text: str):
     )
     with app.app_context():
         migrate(get_db())
-    clear_cache()
     return app
 
 
 @pytest.fixture
 def skipping_app(tmp_path):
     yield app_serving(tmp_path, "skipping", SKIPPING)
-    clear_cache()
 
 
 def test_a_section_whose_questions_are_all_hidden_is_skipped(skipping_app):
@@ -1006,7 +1002,6 @@ NOT_APPLICABLE_QUESTIONS = ("website", "staff_trained", "certificates")
 @pytest.fixture
 def not_applicable_app(tmp_path):
     yield app_serving(tmp_path, "doesnotapply", NOT_APPLICABLE_YAML)
-    clear_cache()
 
 
 def test_does_not_apply_is_offered_and_stored_for_a_number_a_yes_no_and_a_checklist(not_applicable_app):

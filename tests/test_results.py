@@ -12,13 +12,12 @@ from test_owner import READINESS, answer_all, soup_of, submit
 from survey.reports.results import build_results
 from survey.store.assessments import find_assessment, load_answers, stored_scores
 from survey.store.connection import connect
-from survey.store.peers import clear_cache, peer_comparison
+from survey.store.peers import peer_comparison
 
 
 def results_outside_any_request(app, token: str, language: str) -> dict:
     """Build an assessment's results the way an export or a printed report would: no app, no request."""
     assert not flask.has_app_context() and not flask.has_request_context()
-    clear_cache()
     db = connect(app.config["DATABASE"])
     try:
         assessment = find_assessment(db, token)

@@ -16,7 +16,6 @@ from test_owner import answer_all, assessment_row, query, soup_of, submit, text_
 
 from survey import create_app
 from survey.core.questionnaire import QuestionnaireError, load_questionnaire_text
-from survey.store.peers import clear_cache
 from survey.store.schema import migrate
 from survey.web.database import get_db
 
@@ -89,7 +88,6 @@ class Site:
         self.file.write_text(text, encoding="utf-8")
 
     def app(self):
-        clear_cache()
         app = create_app(
             {
                 "TESTING": True,
@@ -109,7 +107,6 @@ def site(tmp_path):
     site = Site(tmp_path)
     site.write(V1)
     yield site
-    clear_cache()
 
 
 def english(app):

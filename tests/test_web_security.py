@@ -25,7 +25,6 @@ from survey.reports.charts import radar_figure
 from survey.store.assessments import hash_token, new_token
 from survey.store.connection import connect
 from survey.store.demo import store_demo
-from survey.store.peers import clear_cache
 from survey.store.schema import migrate
 from survey.web.database import get_db
 
@@ -75,9 +74,7 @@ class OnHost:
 def quiet_app(tmp_path):
     """An app that answers an unexpected failure with its 500 page, as in production, instead of raising."""
     app = make_app(tmp_path, "quiet", PROPAGATE_EXCEPTIONS=False)
-    clear_cache()
     yield app
-    clear_cache()
 
 
 # --------------------------------------------------------------------------- the language switch
@@ -332,7 +329,6 @@ def test_seed_demo_twice_with_one_seed_gives_different_links(tmp_path):
     for app in apps:
         result = app.test_cli_runner().invoke(args=["seed-demo", "--count", "20", "--seed", "7"])
         assert result.exit_code == 0, (result.output, result.exception)
-    clear_cache()
     first, second = (Path(app.config["DATABASE"]) for app in apps)
     assert demo_content(first) == demo_content(second)
     hashes = [{row[0] for row in query(app, "SELECT token_hash FROM assessments")} for app in apps]
@@ -348,7 +344,6 @@ def test_a_demo_link_opens_its_results(tmp_path):
         token = store_demo(db, READINESS, 5, 7)[0]
     finally:
         db.close()
-    clear_cache()
     client = app.test_client()
     response = client.get(f"/a/{token}")
     assert response.status_code == 302 and response.headers["Location"] == f"/a/{token}/results"
@@ -375,9 +370,7 @@ def test_without_base_url_the_link_follows_the_host_for_development(app, client)
 def base_url_app(tmp_path):
     """An app told its address in BASE_URL; TRUSTED_HOSTS is left to its default."""
     app = make_app(tmp_path, "base", BASE_URL=BASE_URL, PROPAGATE_EXCEPTIONS=False)
-    clear_cache()
     yield app
-    clear_cache()
 
 
 def test_with_base_url_the_host_of_base_url_is_trusted_by_default(base_url_app):

@@ -10,7 +10,7 @@ from ..core.questionnaire import Questionnaire
 from ..core.synthetic import generate
 from .assessments import insert_answers, insert_assessment, insert_firm, load_answers, new_token, now
 from .connection import write
-from .scores import bump_generation, store_scores
+from .scores import rebuild_peer_bins, store_scores
 from .verification import save_checks
 from .versions import publish
 
@@ -168,7 +168,7 @@ def drop_demo(db: sqlite_utils.Database) -> int:
         db.execute("DELETE FROM answers WHERE assessment_id IN (SELECT id FROM assessments WHERE is_demo = 1)")
         db.execute("DELETE FROM assessments WHERE is_demo = 1")
         db.execute("DELETE FROM firms WHERE is_demo = 1")
-        bump_generation(db)
+        rebuild_peer_bins(db)
     return count
 
 

@@ -271,6 +271,31 @@ def m010_owners_and_programme_settings(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m011_peer_bins(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        -- Peer groups kept up to date by each submission: how many firms' latest scores fall in
+        -- each bin (a tenth of a point), per questionnaire version, group and dimension, as one
+        -- 32-bit little-endian count per bin. sector and size are '' in the wider groups (every
+        -- size of a sector; every firm).
+        CREATE TABLE peer_bins (
+            id INTEGER PRIMARY KEY,
+            questionnaire_id TEXT NOT NULL,
+            questionnaire_version INTEGER NOT NULL,
+            sector TEXT NOT NULL,
+            size TEXT NOT NULL,
+            dimension TEXT NOT NULL,
+            counts BLOB NOT NULL,
+            UNIQUE (questionnaire_id, questionnaire_version, sector, size, dimension)
+        );
+        """
+    )
+    from .scores import rebuild_peer_bins  # noqa: PLC0415 (scores' callers import this module)
+
+    rebuild_peer_bins(db)
+
+
 def migrate(db: sqlite_utils.Database) -> None:
     """Create the schema, or bring an older database up to date without losing data."""
     db.execute("PRAGMA journal_mode=WAL")

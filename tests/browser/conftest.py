@@ -19,7 +19,6 @@ from helpers import missing
 from survey import create_app
 from survey.core.questionnaire import load_questionnaire
 from survey.store.demo import store_demo
-from survey.store.peers import clear_cache
 from survey.store.schema import migrate
 from survey.store.users import create_user
 from survey.web.database import get_db
@@ -62,7 +61,6 @@ def live_server(tmp_path_factory):
         store_demo(db, current, DEMO_FIRMS)
         create_user(db, ADMIN["email"], "admin", hash_password(ADMIN["password"]), ADMIN["name"])
         create_user(db, CONSULTANT["email"], "consultant", hash_password(CONSULTANT["password"]), CONSULTANT["name"])
-    clear_cache()
     # Port 0: the system picks a free port, with no race between choosing and binding it.
     server = make_server(LOCAL_HOST, 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
@@ -73,7 +71,6 @@ def live_server(tmp_path_factory):
         server.shutdown()
         thread.join(timeout=10)
         server.server_close()
-        clear_cache()
 
 
 @pytest.fixture(scope="session")
