@@ -211,6 +211,17 @@ def test_one_address_trying_many_accounts_waits(app):
     assert other.status_code == 400
 
 
+def test_a_room_sharing_one_address_logs_in_many_times_without_waiting(app):
+    """Successful logins do not count against the address: a workshop's consultants share one."""
+    app.config["LOGIN_ATTEMPTS_PER_ADDRESS"] = 3
+    for number in range(6):
+        add_user(app, email=f"c{number}@example.org")
+        assert log_in(english(app), email=f"c{number}@example.org").status_code == 302
+    # Wrong passwords still do.
+    statuses = [log_in(english(app), email="c0@example.org", password="mal").status_code for _ in range(4)]
+    assert statuses == [400] * 3 + [429]
+
+
 def guess(database: str, secret: str, tries: int, results) -> None:
     """One worker process: its own app on the shared database, making wrong guesses."""
     app = create_app({"DATABASE": database, "SECRET_KEY": secret})

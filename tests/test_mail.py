@@ -18,6 +18,7 @@ def use_server(app, port: int, **settings) -> None:
     """Send the app's e-mail to a server on 127.0.0.1; STARTTLS off, as the test server has none."""
     app.config.update(
         {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": port, "MAIL_USE_TLS": False, "MAIL_FROM": SENDER, "MAIL_TIMEOUT": 2}
+        | {"BASE_URL": "http://localhost"}
         | settings
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from helpers import PROFILE, csrf_token, start
-from test_accounts import PASSWORD, english, log_in, soup_of
+from test_accounts import PASSWORD, add_user, english, invite, log_in, soup_of
 from test_owner import answer_all, submit
 from test_portfolio import consultant, key_of, new_client
 
@@ -76,20 +76,39 @@ def test_an_owner_signs_up_keeps_an_assessment_by_its_link_and_opens_it_from_the
     assert owner.get("/my").get_data(as_text=True).count("In progress since") == 1
 
 
-def test_the_results_page_offers_to_keep_the_assessment_and_signing_up_comes_back_to_it(app):
+def test_signing_up_from_the_results_page_keeps_that_assessment(app):
     token = submitted_assessment(app)
     visitor = english(app)
     page = visitor.get(f"/a/{token}/results")
     link = soup_of(page).select_one('a[href^="/register"]')
-    assert link is not None
-    response = register(visitor, next=f"/a/{token}/results")
+    assert link is not None and firms_in_account(app) == []
+    response = visitor.post(
+        link["href"],
+        data={"name": "Rosa", "email": "rosa@example.org", "password": PASSWORD, "confirm": PASSWORD}
+        | {"csrf_token": csrf_token(visitor.get(link["href"]).data)},
+    )
     assert response.headers["Location"] == f"/a/{token}/results"
-    page = visitor.get(f"/a/{token}/results")
+    assert len(firms_in_account(app)) == 1
+    assert soup_of(visitor.get(f"/a/{token}/results")).select_one(f'form[action="/a/{token}/keep"]') is None
+
+
+def test_an_owner_already_logged_in_keeps_an_assessment_from_its_results_page(app):
+    token = submitted_assessment(app)
+    owner = owner_with_account(app)
+    page = owner.get(f"/a/{token}/results")
     keep = soup_of(page).select_one(f'form[action="/a/{token}/keep"]')
     assert keep is not None and firms_in_account(app) == []
-    kept = visitor.post(f"/a/{token}/keep", data={"csrf_token": csrf_token(page.data)})
+    kept = owner.post(f"/a/{token}/keep", data={"csrf_token": csrf_token(page.data)})
     assert kept.status_code == 302 and len(firms_in_account(app)) == 1
-    assert soup_of(visitor.get(f"/a/{token}/results")).select_one(f'form[action="/a/{token}/keep"]') is None
+    assert soup_of(owner.get(f"/a/{token}/results")).select_one(f'form[action="/a/{token}/keep"]') is None
+
+
+def test_an_owner_logged_in_keeps_what_they_start(app):
+    owner = owner_with_account(app)
+    token = start(owner, {**PROFILE, "name": "Taller Nuevo"})
+    assert len(firms_in_account(app)) == 1
+    assert "Taller Nuevo" in owner.get("/my").get_data(as_text=True)
+    assert english(app).get(f"/a/{token}").status_code == 302  # the private link works as ever
 
 
 def test_signing_up_refuses_a_taken_address_a_weak_or_mistyped_password_and_a_missing_token(app):
@@ -177,3 +196,43 @@ def test_an_owner_logs_in_to_their_firms(app):
     client = english(app)
     response = log_in(client, email="rosa@example.org")
     assert response.headers["Location"] == "/my"
+
+
+def test_the_owner_sees_the_accounts_that_keep_the_firm_and_removes_one(app):
+    token = submitted_assessment(app)
+    eve = owner_with_account(app, "eve@example.org")
+    attach(eve, token)
+    owner = english(app)
+    page = owner.get(f"/a/{token}/consultants")
+    assert "eve@example.org" in page.get_data(as_text=True)
+    eve_id = firms_in_account(app)[0][1]
+    removed = owner.post(f"/a/{token}/accounts/{eve_id}/remove", data={"csrf_token": csrf_token(page.data)})
+    assert removed.status_code == 302 and firms_in_account(app) == []
+    assert "eve@example.org" not in owner.get(f"/a/{token}/consultants").get_data(as_text=True)
+
+
+def test_a_new_private_link_ends_the_accounts_kept_with_the_old_one(app):
+    rosa = consultant(app, "rosa@example.org")
+    new_client(rosa, "Cliente De Rosa")
+    with app.app_context():
+        assessment_id = get_db().execute("SELECT id FROM assessments").fetchone()[0]
+    page = rosa.get("/portfolio")
+    made = rosa.post(f"/portfolio/assessments/{assessment_id}/owner-link", data={"csrf_token": csrf_token(page.data)})
+    first = re.search(r"/a/([A-Za-z0-9_-]{20,})", made.get_data(as_text=True)).group(1)
+    eve = owner_with_account(app, "eve@example.org")
+    attach(eve, first)
+    assert len(firms_in_account(app)) == 1
+    rosa.post(f"/portfolio/assessments/{assessment_id}/owner-link", data={"csrf_token": csrf_token(page.data)})
+    assert firms_in_account(app) == []
+    assert "Cliente De Rosa" not in eve.get("/my").get_data(as_text=True)
+
+
+def test_an_invited_address_cannot_be_taken_by_signing_up(app):
+    add_user(app, email="admin@example.org", role="admin")
+    admin = english(app)
+    log_in(admin, email="admin@example.org")
+    invite(admin, "luis@example.org")
+    taken = register(english(app), "luis@example.org")
+    assert taken.status_code == 400 and "exists already" in taken.get_data(as_text=True)
+    with app.app_context():
+        assert get_db().execute("SELECT count(*) FROM users").fetchone() == (1,)

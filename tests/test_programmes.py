@@ -106,11 +106,8 @@ def test_an_admin_moves_every_client_of_a_consultant_at_once(app):
     admin = account(app, "admin@example.org", "admin")
     rosa_id, luis_id = user_id(app, "rosa@example.org"), user_id(app, "luis@example.org")
     same = post(admin, "/admin/firms/move", {"source": rosa_id, "target": rosa_id}, page="/admin/firms")
-    assert (
-        same.status_code == 302
-        and scalar(app, "SELECT count(*) FROM firm_consultants WHERE user_id = ?", (rosa_id,)) == 3
-    )
-    assert "Choose two different consultants" in admin.get("/admin/firms").get_data(as_text=True)
+    assert same.status_code == 400 and "Choose two different consultants" in same.get_data(as_text=True)
+    assert scalar(app, "SELECT count(*) FROM firm_consultants WHERE user_id = ?", (rosa_id,)) == 3
     moved = post(admin, "/admin/firms/move", {"source": rosa_id, "target": luis_id}, page="/admin/firms")
     assert moved.status_code == 302
     assert "3 clients moved" in admin.get(moved.headers["Location"]).get_data(as_text=True)
@@ -161,47 +158,91 @@ def test_the_firm_list_pages_fifty_at_a_time(app):
 # --------------------------------------------------------------------------- managers
 
 
-def test_a_manager_reads_answers_only_where_the_programme_allows_it(app):
+def joined_firm(app, consultant, name: str) -> tuple:
+    """An owner's own submitted assessment, added to a consultant's portfolio with the owner's code.
+
+    Returns the owner's client, the private link's token and the assessment's id.
+    """
+    owner = english(app)
+    token = start(owner, {**PROFILE, "name": name})
+    answer_all(owner, token)
+    assert submit(owner, token).status_code == 302
+    code_page = post(owner, f"/a/{token}/consultants")
+    code = re.search(r'class="code"><strong>([A-Z0-9-]+)<', code_page.get_data(as_text=True)).group(1)
+    assert post(consultant, "/portfolio/join", {"code": code}).status_code == 302
+    return (
+        owner,
+        token,
+        scalar(app, "SELECT a.id FROM assessments a JOIN firms f ON f.id = a.firm_id WHERE f.name = ?", (name,)),
+    )
+
+
+def test_a_manager_reads_a_firms_answers_only_when_the_programme_and_the_owner_allow_it(app):
     account(app, "otro@example.org", "consultant", "Otro Programa")  # the first programme made
     rosa = account(app, "rosa@example.org", "consultant", "SCORE Perú")
-    assessment_id = client_with_results(app, rosa, "Carpintería Ccori")
+    owner, token, assessment_id = joined_firm(app, rosa, "Carpintería Ccori")
     manager = account(app, "gestora@example.org", "manager", "SCORE Perú")
     home = manager.get("/programme").get_data(as_text=True)
     assert "only as aggregates" in home and "Carpintería Ccori" not in home
     assert manager.get(f"/programme/assessments/{assessment_id}").status_code == 404
+    # The programme asks to read answers: nothing changes until the owner agrees.
     admin = account(app, "admin@example.org", "admin")
     programme_id = scalar(app, "SELECT id FROM programmes WHERE name = 'SCORE Perú'")
     post(admin, f"/admin/programmes/{programme_id}", {"name": "SCORE Perú", "managers_see_answers": "y"})
     home = manager.get("/programme").get_data(as_text=True)
-    assert "Carpintería Ccori" in home and "read each firm" in home
+    assert "Carpintería Ccori" not in home and "1 firm of the programme has not agreed" in home
+    assert manager.get(f"/programme/assessments/{assessment_id}").status_code == 404
+    agreed = post(owner, f"/a/{token}/programme", {"allow": "1"}, page=f"/a/{token}/consultants")
+    assert agreed.status_code == 302
+    home = manager.get("/programme").get_data(as_text=True)
+    assert "Carpintería Ccori" in home and "has not agreed" not in home
     page = manager.get(f"/programme/assessments/{assessment_id}")
     assert page.status_code == 200
     text = page.get_data(as_text=True)
     assert "Carpintería Ccori" in text and "Self-declared" in text
     assert soup_of(page).select("form[method=post]") == [soup_of(page).select_one("nav.account form")]  # read-only
-    # A manager of another programme, even one that allows it, reads nothing of this firm.
+    # A manager of another programme, even one that asks too, reads nothing of this firm.
     other = account(app, "otra@example.org", "manager", "Otro Programa")
     other_id = scalar(app, "SELECT id FROM programmes WHERE name = 'Otro Programa'")
     post(admin, f"/admin/programmes/{other_id}", {"name": "Otro Programa", "managers_see_answers": "y"})
     assert other.get(f"/programme/assessments/{assessment_id}").status_code == 404
     assert "Carpintería Ccori" not in other.get("/programme").get_data(as_text=True)
-    # Switched off again: gone.
+    # The owner takes it back: gone.
+    post(owner, f"/a/{token}/programme", {"allow": "0"}, page=f"/a/{token}/consultants")
+    assert manager.get(f"/programme/assessments/{assessment_id}").status_code == 404
+    # Agreed again, then the programme stops asking: gone too.
+    post(owner, f"/a/{token}/programme", {"allow": "1"}, page=f"/a/{token}/consultants")
+    assert manager.get(f"/programme/assessments/{assessment_id}").status_code == 200
     post(admin, f"/admin/programmes/{programme_id}", {"name": "SCORE Perú"})
     assert manager.get(f"/programme/assessments/{assessment_id}").status_code == 404
 
 
-def test_the_owner_sees_their_programme_and_what_its_managers_see(app):
+def test_the_owner_sees_their_programme_and_decides_what_its_managers_read(app):
     rosa = account(app, "rosa@example.org", "consultant", "SCORE Perú")
     owner = english(app)
     token = start(owner, {**PROFILE, "name": "Taller Rosa"})
+    before = owner.get(f"/a/{token}/consultants").get_data(as_text=True)
+    assert "joins the consultant's programme" in before  # said before the code is made
     code_page = post(owner, f"/a/{token}/consultants")
     code = re.search(r'class="code"><strong>([A-Z0-9-]+)<', code_page.get_data(as_text=True)).group(1)
     assert post(rosa, "/portfolio/join", {"code": code}).status_code == 302
-    text = owner.get(f"/a/{token}/consultants").get_data(as_text=True)
+    page = owner.get(f"/a/{token}/consultants")
+    text = page.get_data(as_text=True)
     assert "SCORE Perú" in text and "never on their own" in text
+    assert soup_of(page).select_one(f'form[action="/a/{token}/programme"]') is None  # the programme does not ask
+    refused = post(owner, f"/a/{token}/programme", {"allow": "1"}, page=f"/a/{token}/consultants")
+    assert refused.status_code == 400 and scalar(app, "SELECT answers_to_programme FROM firms") == 0
     with app.app_context():
         get_db().execute("UPDATE programmes SET managers_see_answers = 1")
-    assert "can read your answers" in owner.get(f"/a/{token}/consultants").get_data(as_text=True)
+    text = owner.get(f"/a/{token}/consultants").get_data(as_text=True)
+    assert "asks to let its managers read" in text and "You do not let them." in text
+    post(owner, f"/a/{token}/programme", {"allow": "1"}, page=f"/a/{token}/consultants")
+    assert "You let them." in owner.get(f"/a/{token}/consultants").get_data(as_text=True)
+    # Withdrawing the last consultant takes the firm out of the programme, and the consent with it.
+    rosa_id = user_id(app, "rosa@example.org")
+    post(owner, f"/a/{token}/consultants/{rosa_id}/withdraw", page=f"/a/{token}/consultants")
+    assert scalar(app, "SELECT programme_id IS NULL AND answers_to_programme = 0 FROM firms") == 1
+    assert "SCORE Perú" not in owner.get(f"/a/{token}/consultants").get_data(as_text=True)
 
 
 def test_a_manager_logs_in_to_the_programme_page(app):
@@ -259,3 +300,46 @@ def test_an_admin_puts_an_account_in_a_programme_but_cannot_lock_themselves_out(
     assert refused.status_code == 400 and "your own account" in refused.get_data(as_text=True)
     assert scalar(app, "SELECT is_active FROM users WHERE id = ?", (own,)) == 1
     assert admin.get("/admin/users/999").status_code == 404
+
+
+def test_the_admin_moves_firms_only_among_the_consultants_of_their_programme(app):
+    rosa = account(app, "rosa@example.org", "consultant", "SCORE Perú")
+    account(app, "luis@example.org", "consultant", "SCORE Perú")
+    account(app, "otro@example.org", "consultant", "Otro Programa")
+    new_client(rosa, "Carpintería Ccori")
+    firm_id = scalar(app, "SELECT id FROM firms")
+    admin = account(app, "admin@example.org", "admin")
+    page = soup_of(admin.get(f"/admin/firms/{firm_id}"))
+    offered = {int(box["value"]) for box in page.select("input[name=consultants]")}
+    assert offered == {user_id(app, "rosa@example.org"), user_id(app, "luis@example.org")}
+    assert [o["value"] for o in page.select("#programme option")] == [
+        "",
+        str(scalar(app, "SELECT programme_id FROM firms")),
+    ]
+    other = user_id(app, "otro@example.org")
+    refused = post(admin, f"/admin/firms/{firm_id}", {"consultants": [other], "programme": ""})
+    assert refused.status_code == 400
+    assert scalar(app, "SELECT user_id FROM firm_consultants") == user_id(app, "rosa@example.org")
+    moved = post(
+        admin, "/admin/firms/move", {"source": user_id(app, "rosa@example.org"), "target": other}, page="/admin/firms"
+    )
+    assert moved.status_code == 400 and "same programme" in moved.get_data(as_text=True)
+    assert scalar(app, "SELECT user_id FROM firm_consultants") == user_id(app, "rosa@example.org")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/firms?page=%C2%B2",
+        "/admin/firms?programme=%C2%B2&consultant=99999999999999999999",
+        "/admin/firms?page=99999999999999999999",
+        "/admin/firms/99999999999999999999",
+        "/admin/users/99999999999999999999",
+        "/admin/programmes/99999999999999999999",
+        "/programme/assessments/99999999999999999999",
+        "/portfolio/firms/99999999999999999999",
+    ],
+)
+def test_odd_numbers_in_addresses_are_not_server_errors(app, path):
+    admin = account(app, "admin@example.org", "admin")
+    assert admin.get(path).status_code in (200, 404)

@@ -86,5 +86,10 @@ def test_apps_do_not_share_their_lists_of_settings(tmp_path):
 def test_a_mail_server_without_a_sender_stops_the_start(tmp_path):
     """MAIL_SERVER without MAIL_FROM is refused at start, not at the first invitation."""
     with pytest.raises(SettingsError, match="MAIL_FROM"):
-        app_with(tmp_path, MAIL_SERVER="smtp.example.org")
-    assert app_with(tmp_path, MAIL_SERVER="smtp.example.org", MAIL_FROM="encuesta@example.org")
+        app_with(tmp_path, MAIL_SERVER="smtp.example.org", BASE_URL="https://encuesta.example.org")
+    # Nor without the site's address: the e-mailed link would be built from a request's Host header.
+    with pytest.raises(SettingsError, match="BASE_URL"):
+        app_with(tmp_path, MAIL_SERVER="smtp.example.org", MAIL_FROM="encuesta@example.org")
+    assert app_with(
+        tmp_path, MAIL_SERVER="smtp.example.org", MAIL_FROM="encuesta@example.org", BASE_URL="https://x.example.org"
+    )

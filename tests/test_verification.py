@@ -56,7 +56,7 @@ def test_a_consultant_checks_the_answers_and_both_scores_show_side_by_side(app):
     }
     data = rows["Data and cybersecurity"]
     assert int(data[1]) < int(data[0]) and data[2] == f"{int(data[1]) - int(data[0]):+d}"
-    assert rows["Digital strategy"][2] == "+0"
+    assert rows["Digital strategy"][2] == "0"
     with sqlite3.connect(app.config["DATABASE"]) as db:
         checks = dict(db.execute("SELECT question_id, value FROM verifications").fetchall())
         evidence = db.execute("SELECT evidence FROM verifications WHERE question_id = 'dig_backup'").fetchone()[0]
@@ -213,3 +213,22 @@ def test_a_note_longer_than_500_characters_is_refused_with_a_message_and_nothing
     )
     assert response.status_code == 302
     assert stored_evidence(app)["dig_backup"] == "y" * 249 + "\n" + "z" * 250
+
+
+def test_a_check_stopped_part_way_says_how_many_answers_it_covers(app):
+    rosa = consultant(app, "rosa@example.org")
+    key = key_of(new_client(rosa, "Carpintería Flores"))
+    answer_all(rosa, key)
+    submit(rosa, key)
+    section = READINESS.sections[0]
+    page = rosa.get(f"/a/{key}/verify/1")
+    rosa.post(f"/a/{key}/verify/1", data=form_data(valid_answers(section), csrf_token(page.data)))
+    with sqlite3.connect(app.config["DATABASE"]) as db:
+        checked = db.execute("SELECT count(*) FROM verifications").fetchone()[0]
+        answered = db.execute("SELECT count(*) FROM answers").fetchone()[0]
+    assert 0 < checked < answered
+    text = " ".join(soup_of(rosa.get(f"/a/{key}/results")).select_one("#verified-heading").parent.get_text().split())
+    assert re.search(rf"{checked} of \d+ answers checked so far", text), text
+    check_every_page(rosa, key, {})
+    text = " ".join(soup_of(rosa.get(f"/a/{key}/results")).select_one("#verified-heading").parent.get_text().split())
+    assert "Every answer checked." in text

@@ -105,7 +105,10 @@ def store_demo_accounts(db: sqlite_utils.Database, password_hashes: dict[str, st
                 "INSERT OR IGNORE INTO firm_consultants (firm_id, user_id, assigned_at) VALUES (?, ?, ?)",
                 [firm_id, consultant, stamp],
             )
-            db.execute("UPDATE firms SET programme_id = ? WHERE id = ?", [programme_id, firm_id])
+            # Synthetic firms "agree" to the demo programme's managers reading them: every screen shows.
+            db.execute(
+                "UPDATE firms SET programme_id = ?, answers_to_programme = 1 WHERE id = ?", [programme_id, firm_id]
+            )
         owner = db.execute("SELECT id FROM users WHERE email = ?", [DEMO_ACCOUNTS[3][1]]).fetchone()[0]
         if firms:  # the demo owner keeps in her account the client that store_demo_work gives a plan
             db.execute(

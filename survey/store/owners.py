@@ -16,14 +16,24 @@ def attach(db: sqlite_utils.Database, token: str, user_id: int) -> int | None:
     The whole firm comes along, as the link already shows the firm's earlier assessments.
     """
     with write(db):
-        found = one(db, "SELECT firm_id FROM assessments WHERE token_hash = ?", [hash_token(token)])
+        found = one(db, "SELECT id, firm_id FROM assessments WHERE token_hash = ?", [hash_token(token)])
         if found is None:
             return None
         db.execute(
-            "INSERT OR IGNORE INTO firm_owners (firm_id, user_id, attached_at) VALUES (?, ?, ?)",
-            [found["firm_id"], user_id, now()],
+            "INSERT OR IGNORE INTO firm_owners (firm_id, user_id, assessment_id, attached_at) VALUES (?, ?, ?, ?)",
+            [found["firm_id"], user_id, found["id"], now()],
         )
     return found["firm_id"]
+
+
+def firm_accounts(db: sqlite_utils.Database, firm_id: int) -> list[dict]:
+    """Return the owners' accounts a firm is attached to, with since when."""
+    return rows(
+        db,
+        "SELECT u.id, u.name, u.email, fo.attached_at FROM firm_owners fo JOIN users u ON u.id = fo.user_id "
+        "WHERE fo.firm_id = ? ORDER BY fo.attached_at",
+        [firm_id],
+    )
 
 
 def is_owner(db: sqlite_utils.Database, firm_id: int, user_id: int) -> bool:

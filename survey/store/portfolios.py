@@ -79,6 +79,8 @@ def new_private_link(db: sqlite_utils.Database, assessment_id: int) -> str | Non
             "UPDATE assessments SET token_hash = ? WHERE id = ? AND status = 'draft' AND entered_by IS NOT NULL",
             [hash_token(token), assessment_id],
         ).rowcount
+        if changed:  # whoever kept the old link in an account loses the firm with it
+            db.execute("DELETE FROM firm_owners WHERE assessment_id = ?", [assessment_id])
     return token if changed else None
 
 
@@ -224,10 +226,26 @@ def firm_consultants(db: sqlite_utils.Database, firm_id: int) -> list[dict]:
 
 
 def withdraw(db: sqlite_utils.Database, firm_id: int, consultant_id: int) -> bool:
-    """Take a firm out of a consultant's portfolio (the owner withdraws consent); False when it was not in it."""
+    """Take a firm out of a consultant's portfolio (the owner withdraws consent); False when it was not in it.
+
+    A firm left with no consultant leaves its programme too: it joined through one.
+    """
     with write(db):
-        return bool(
-            db.execute(
-                "DELETE FROM firm_consultants WHERE firm_id = ? AND user_id = ?", [firm_id, consultant_id]
-            ).rowcount
-        )
+        taken = db.execute("DELETE FROM firm_consultants WHERE firm_id = ? AND user_id = ?", [firm_id, consultant_id])
+        leave_programme_if_alone(db, firm_id)
+        return bool(taken.rowcount)
+
+
+def leave_programme_if_alone(db: sqlite_utils.Database, firm_id: int) -> None:
+    """Take a firm no consultant follows out of its programme, inside the caller's transaction."""
+    db.execute(
+        "UPDATE firms SET programme_id = NULL, answers_to_programme = 0 WHERE id = ? "
+        "AND NOT EXISTS (SELECT 1 FROM firm_consultants WHERE firm_id = ?)",
+        [firm_id, firm_id],
+    )
+
+
+def share_answers_with_programme(db: sqlite_utils.Database, firm_id: int, allowed: bool) -> None:
+    """Record the owner's consent (or its withdrawal) to their programme's managers reading the firm's answers."""
+    with write(db):
+        db.execute("UPDATE firms SET answers_to_programme = ? WHERE id = ?", [int(allowed), firm_id])

@@ -22,7 +22,7 @@ def programmes_overview(db: sqlite_utils.Database) -> list[dict]:
                (SELECT count(*) FROM firms f WHERE f.programme_id = p.id) AS firms,
                (SELECT count(*) FROM users u WHERE u.programme_id = p.id AND u.role = 'consultant') AS consultants,
                (SELECT count(*) FROM users u WHERE u.programme_id = p.id AND u.role = 'manager') AS managers
-          FROM programmes p ORDER BY p.name
+          FROM programmes p ORDER BY p.name COLLATE NOCASE
         """,
         [],
     )
@@ -36,7 +36,7 @@ def get_programme(db: sqlite_utils.Database, programme_id: int) -> dict | None:
 def create_programme(db: sqlite_utils.Database, name: str, managers_see_answers: bool) -> int:
     """Store a new programme; raise ProgrammeExists when the name is taken."""
     with write(db):
-        if one(db, "SELECT id FROM programmes WHERE name = ?", [name]) is not None:
+        if one(db, "SELECT id FROM programmes WHERE name = ? COLLATE NOCASE", [name]) is not None:
             raise ProgrammeExists(name)
         return db.execute(
             "INSERT INTO programmes (name, managers_see_answers, created_at) VALUES (?, ?, ?)",
@@ -47,7 +47,7 @@ def create_programme(db: sqlite_utils.Database, name: str, managers_see_answers:
 def update_programme(db: sqlite_utils.Database, programme_id: int, name: str, managers_see_answers: bool) -> None:
     """Rename a programme and set what its managers see; raise ProgrammeExists when the name is another's."""
     with write(db):
-        if one(db, "SELECT id FROM programmes WHERE name = ? AND id != ?", [name, programme_id]) is not None:
+        if one(db, "SELECT id FROM programmes WHERE name = ? COLLATE NOCASE AND id != ?", [name, programme_id]):
             raise ProgrammeExists(name)
         db.execute(
             "UPDATE programmes SET name = ?, managers_see_answers = ? WHERE id = ?",
@@ -59,22 +59,29 @@ def firm_programme(db: sqlite_utils.Database, firm_id: int) -> dict | None:
     """Return the programme a firm belongs to, with what its managers see, or None."""
     return one(
         db,
-        "SELECT p.id, p.name, p.managers_see_answers FROM firms f JOIN programmes p ON p.id = f.programme_id "
-        "WHERE f.id = ?",
+        "SELECT p.id, p.name, p.managers_see_answers, f.answers_to_programme FROM firms f "
+        "JOIN programmes p ON p.id = f.programme_id WHERE f.id = ?",
         [firm_id],
     )
 
 
 def manager_may_read(db: sqlite_utils.Database, firm_id: int, programme_id: int | None) -> bool:
-    """Whether a manager of this programme may read a firm's individual answers: its firm, and allowed."""
+    """Whether a manager of this programme may read a firm's answers: its programme allows it, its owner too."""
     if programme_id is None:
         return False
     found = db.execute(
         "SELECT 1 FROM firms f JOIN programmes p ON p.id = f.programme_id "
-        "WHERE f.id = ? AND p.id = ? AND p.managers_see_answers = 1",
+        "WHERE f.id = ? AND p.id = ? AND p.managers_see_answers = 1 AND f.answers_to_programme = 1",
         [firm_id, programme_id],
     )
     return found.fetchone() is not None
+
+
+def firms_held_back(db: sqlite_utils.Database, programme_id: int) -> int:
+    """Return how many firms of a programme have not let its managers read their answers."""
+    return db.execute(
+        "SELECT count(*) FROM firms WHERE programme_id = ? AND answers_to_programme = 0", [programme_id]
+    ).fetchone()[0]
 
 
 def consultants(db: sqlite_utils.Database, active_only: bool = True) -> list[dict]:
@@ -97,11 +104,12 @@ def find_firms(
     programme_id: int | None = None,
     consultant_id: int | None = None,
     page: int = 1,
+    consenting_only: bool = False,
 ) -> tuple[list[dict], int]:
     """Return a page of firms (by name) matching a search, programme or consultant, and how many match.
 
     Each firm comes with its programme's name, its consultants' names and its latest submitted
-    assessment's id.
+    assessment's id. `consenting_only`: only firms whose owners let managers read their answers.
     """
     where, params = ["1 = 1"], []
     if search:
@@ -113,6 +121,8 @@ def find_firms(
     if consultant_id is not None:
         where.append("f.id IN (SELECT firm_id FROM firm_consultants WHERE user_id = ?)")
         params.append(consultant_id)
+    if consenting_only:  # firms whose owners let the programme's managers read their answers
+        where.append("f.answers_to_programme = 1")
     condition = " AND ".join(where)
     total = db.execute(f"SELECT count(*) FROM firms f WHERE {condition}", params).fetchone()[0]
     found = rows(
@@ -147,10 +157,18 @@ def firm_with_team(db: sqlite_utils.Database, firm_id: int) -> dict | None:
 
 
 def assign_firm(db: sqlite_utils.Database, firm_id: int, programme_id: int | None, consultant_ids: list[int]) -> None:
-    """Put a firm in a programme and give it exactly these consultants (moving it from the others)."""
+    """Give a firm exactly these consultants (moving it from the others) and this programme (or none).
+
+    A firm taken out of its programme takes back its owner's consent to the managers reading
+    its answers: it was given to that programme.
+    """
     stamp = now()
     with write(db):
-        db.execute("UPDATE firms SET programme_id = ? WHERE id = ?", [programme_id, firm_id])
+        db.execute(
+            "UPDATE firms SET programme_id = ?, answers_to_programme = answers_to_programme * (? IS programme_id) "
+            "WHERE id = ?",
+            [programme_id, programme_id, firm_id],
+        )
         kept = ", ".join("?" * len(consultant_ids))
         db.execute(
             f"DELETE FROM firm_consultants WHERE firm_id = ? AND user_id NOT IN ({kept})", [firm_id, *consultant_ids]

@@ -258,10 +258,15 @@ def m010_owners_and_programme_settings(db: sqlite_utils.Database) -> None:
         -- Whether the programme's managers may read its firms' individual answers, beside the
         -- aggregates every manager sees.
         ALTER TABLE programmes ADD COLUMN managers_see_answers INTEGER NOT NULL DEFAULT 0;
-        -- Owners' accounts and the firms they attached with an assessment's private link.
+        -- The owner's own consent to that: without it the programme's managers never read the
+        -- firm's answers, whatever the programme allows.
+        ALTER TABLE firms ADD COLUMN answers_to_programme INTEGER NOT NULL DEFAULT 0;
+        -- Owners' accounts and the firms they attached with an assessment's private link (the
+        -- assessment whose link it was: a new link for it ends the attachment).
         CREATE TABLE firm_owners (
             firm_id INTEGER NOT NULL REFERENCES firms(id) ON DELETE CASCADE,
             user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            assessment_id INTEGER REFERENCES assessments(id) ON DELETE CASCADE,
             attached_at TEXT NOT NULL,
             PRIMARY KEY (firm_id, user_id)
         ) WITHOUT ROWID;

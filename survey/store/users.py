@@ -44,6 +44,15 @@ def create_user(
         return cursor.lastrowid
 
 
+def invitation_pending(db: sqlite_utils.Database, email: str) -> bool:
+    """Whether an invitation to this address can still be accepted."""
+    found = db.execute(
+        "SELECT 1 FROM invitations WHERE email = ? AND used_at IS NULL AND expires_at > ?",
+        [email.strip(), datetime.now(UTC).isoformat(timespec="seconds")],
+    )
+    return found.fetchone() is not None
+
+
 def user_by_email(db: sqlite_utils.Database, email: str) -> dict | None:
     """Return the account with this address (any letter case), if any."""
     return one(db, "SELECT * FROM users WHERE email = ?", [email.strip()])
@@ -106,7 +115,7 @@ def ensure_programme(db: sqlite_utils.Database, name: str) -> int:
 
 def list_programmes(db: sqlite_utils.Database) -> list[dict]:
     """Return every programme, by name."""
-    return rows(db, "SELECT id, name FROM programmes ORDER BY name", [])
+    return rows(db, "SELECT id, name FROM programmes ORDER BY name COLLATE NOCASE", [])
 
 
 # Login attempts. Each attempt is counted before the password is checked, in the same write
@@ -133,6 +142,16 @@ def admit_attempt(db: sqlite_utils.Database, limits: dict[str, int], window: flo
             return wait
         db.conn.executemany("INSERT INTO login_attempts (key, at) VALUES (?, ?)", [(key, moment) for key in limits])
     return 0.0
+
+
+def forget_last_attempt(db: sqlite_utils.Database, key: str) -> None:
+    """Stop counting the latest attempt against a key (a login that succeeded, from a shared address)."""
+    with write(db):
+        db.execute(
+            "DELETE FROM login_attempts WHERE rowid = (SELECT rowid FROM login_attempts WHERE key = ? "
+            "ORDER BY at DESC LIMIT 1)",
+            [key],
+        )
 
 
 def forget_attempts(db: sqlite_utils.Database, key: str) -> None:

@@ -44,7 +44,7 @@ def load_account(session_id: str) -> Account | None:
     if not user_id.isdigit() or not version.isdigit():
         return None
     row = store.user_by_id(get_db(), int(user_id))
-    if row is None or row["session_version"] != int(version):
+    if row is None or row["session_version"] != int(version) or not row["is_active"]:
         return None
     return Account(row)
 

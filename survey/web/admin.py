@@ -11,6 +11,7 @@ from ..store import users as store
 from .access import absolute
 from .account_forms import ROLE_LABELS, AccountSettingsForm, FirmTeamForm, InviteForm, MoveClientsForm, ProgrammeForm
 from .accounts import requires
+from .arguments import number, page_number
 from .database import get_db
 from .language import gettext as _
 from .mail import MailNotSent, invitation_message, mail_configured, send
@@ -133,6 +134,8 @@ def move_form(db, **options) -> MoveClientsForm:
     form = MoveClientsForm(**options)
     form.source.choices = [SelectChoice(c["id"], person(c)) for c in programmes_store.consultants(db, False)]
     form.target.choices = [SelectChoice(c["id"], person(c)) for c in programmes_store.consultants(db)]
+    if form.target.data is None and len(form.target.choices) > 1:
+        form.target.data = form.target.choices[1].value  # not the same one as "from" to begin with
     return form
 
 
@@ -163,44 +166,47 @@ def user(user_id: int):
 @requires("admin")
 def firms():
     """Find firms by name, programme or consultant, with who follows each; move a consultant's clients."""
-    db = get_db()
+    return render_firms(get_db(), move_form(get_db()))
+
+
+def render_firms(db, move: MoveClientsForm):
+    """Render the firms page for the query string's search, with the form that moves clients."""
     search = request.args.get("q", "").strip()[:100]
     programme = request.args.get("programme", "")
     consultant = request.args.get("consultant", "")
-    page = request.args.get("page", "1")
-    page = int(page) if page.isdigit() else 1
-    found, total = programmes_store.find_firms(
-        db,
-        search,
-        int(programme) if programme.isdigit() else None,
-        int(consultant) if consultant.isdigit() else None,
-        page,
-    )
+    found, total = programmes_store.find_firms(db, search, number(programme), number(consultant), 1)
+    pages = max(1, -(-total // programmes_store.FIRMS_PAGE))
+    page = min(page_number(request.args.get("page")), pages)
+    if page > 1:
+        found, _total = programmes_store.find_firms(db, search, number(programme), number(consultant), page)
     return render_template(
         "admin/firms.html",
         firms=found,
         total=total,
         page=page,
-        pages=max(1, -(-total // programmes_store.FIRMS_PAGE)),
+        pages=pages,
         search=search,
         programme=programme,
         consultant=consultant,
         programmes=store.list_programmes(db),
         consultants=programmes_store.consultants(db, False),
-        move=move_form(db),
-    )
+        move=move,
+    ), (400 if move.errors else 200)
 
 
 @bp.post("/firms/move")
 @requires("admin")
 def move_clients():
-    """Move every client of one consultant to another, e.g. when a consultant leaves the programme."""
+    """Move every client of one consultant to another of the same programme, e.g. when one leaves."""
     db = get_db()
     form = move_form(db)
-    if not form.validate_on_submit():
-        for problem in [*form.source.errors, *form.target.errors, *form.csrf_token.errors]:
-            flash(problem, "error")
-        return redirect(url_for(".firms"))
+    if form.validate_on_submit():
+        people = {c["id"]: c for c in programmes_store.consultants(db, False)}
+        if people[form.source.data]["programme_id"] != people[form.target.data]["programme_id"]:
+            # Owners agreed to their consultant's programme: clients do not change programme here.
+            form.target.errors.append(_("Choose a consultant of the same programme."))
+    if form.errors:
+        return render_firms(db, form)  # the errors beside the form, the choices kept
     moved = programmes_store.move_clients(db, form.source.data, form.target.data)
     flash(_("%(num)s clients moved.", num=moved), "info")
     return redirect(url_for(".firms", consultant=form.target.data))
@@ -209,31 +215,38 @@ def move_clients():
 @bp.route("/firms/<int:firm_id>", methods=["GET", "POST"])
 @requires("admin")
 def firm(firm_id: int):
-    """Set a firm's programme and its consultants.
+    """Change a firm's consultants within its programme, or take it out of the programme.
 
-    A firm that no consultant follows joins a portfolio only with its owner's consent (their
-    code): the administrator moves firms between consultants, and never adds the first one.
+    Owners agreed to a consultant of one programme (with their code): the administrator moves
+    a firm between that programme's consultants, never adds the first one, and never puts a
+    firm in a programme. A firm left with no consultant leaves its programme.
     """
     db = get_db()
     found = programmes_store.firm_with_team(db, firm_id)
     if found is None:
         abort(404)
-    form = FirmTeamForm(data={"programme": str(found["programme_id"] or ""), "consultants": found["consultant_ids"]})
-    form.programme.choices = programme_choices(db, _("No programme"))
-    # Every consultant who may log in, and any deactivated one the firm still has, to take off it.
+    current = found["programme_id"]
+    form = FirmTeamForm(data={"programme": str(current or ""), "consultants": found["consultant_ids"]})
+    programme = programmes_store.get_programme(db, current) if current else None
+    form.programme.choices = [SelectChoice("", _("No programme"))] + (
+        [SelectChoice(str(current), programme["name"])] if programme else []
+    )
+    # The programme's consultants who may log in, and any other the firm still has, to take off it.
     people = [
-        c for c in programmes_store.consultants(db, False) if c["is_active"] or c["id"] in found["consultant_ids"]
+        c
+        for c in programmes_store.consultants(db, False)
+        if (c["is_active"] and c["programme_id"] == current) or c["id"] in found["consultant_ids"]
     ]
     form.consultants.choices = [SelectChoice(c["id"], person(c)) for c in people]
     followed = bool(found["consultant_ids"])
     if form.validate_on_submit():
-        programme = int(form.programme.data) if form.programme.data else None
-        if not followed and (form.consultants.data or programme != found["programme_id"]):
+        if not followed and form.consultants.data:
             form.consultants.errors.append(
-                _("No consultant follows this firm: it joins a programme only with a code from its owner.")
+                _("No consultant follows this firm: it joins a portfolio only with a code from its owner.")
             )
         else:
-            programmes_store.assign_firm(db, firm_id, programme, form.consultants.data or [])
+            kept = int(form.programme.data) if form.programme.data else None
+            programmes_store.assign_firm(db, firm_id, kept if form.consultants.data else None, form.consultants.data)
             flash(_("%(name)s saved.", name=found["name"]), "info")
             return redirect(url_for(".firms", q=found["name"]))
     return render_template("admin/firm.html", form=form, firm=found, followed=followed), (400 if form.errors else 200)

@@ -41,6 +41,9 @@ def check_settings(config: dict) -> None:
         raise SettingsError(
             "MAIL_FROM must be set when MAIL_SERVER is: the address invitations come from, like encuesta@example.org"
         )
+    if config["MAIL_SERVER"] and not base:
+        # An e-mailed link built from the Host header of the admin's request could name another site.
+        raise SettingsError("BASE_URL must be set when MAIL_SERVER is: invitation links are built from it")
 
 
 def build_app(test_config: dict | None = None, instance_path: str | None = None) -> Flask:
@@ -74,6 +77,7 @@ def build_app(test_config: dict | None = None, instance_path: str | None = None)
     from . import (
         accounts,
         admin,
+        arguments,
         assets,
         auth,
         consultant,
@@ -95,6 +99,7 @@ def build_app(test_config: dict | None = None, instance_path: str | None = None)
     check_database(app.config["DATABASE"], questionnaires)
     app.extensions["questionnaires"] = Registry(questionnaires)
 
+    arguments.init_app(app)  # before any route: every <int:...> is bounded
     database.init_app(app)
     csrf.init_app(app)
     accounts.init_app(app)

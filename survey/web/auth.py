@@ -8,6 +8,7 @@ import time
 
 import click
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..store import users as store
@@ -48,12 +49,29 @@ def start_session(account) -> None:
     store.record_login(get_db(), account.id)
 
 
-HOMES = {"consultant": "consultant.portfolio", "owner": "owners.mine", "manager": "programme.firms"}
+HOMES = {
+    "consultant": "consultant.portfolio",
+    "owner": "owners.mine",
+    "manager": "programme.firms",
+    "admin": "admin.firms",
+}
+HOME_LABELS = {
+    "consultant": _l("Your clients"),
+    "owner": _l("Your firms"),
+    "manager": _l("Your programme"),
+    "admin": _l("Administration"),
+}
 
 
 def home_of(account) -> str:
     """Return the page an account starts on: a consultant's clients, an owner's firms, a manager's programme."""
-    return url_for(HOMES.get(account.role, "auth.account"))
+    return url_for(HOMES[account.role])
+
+
+@bp.app_context_processor
+def account_links() -> dict:
+    """Let every page link to the logged-in account's own start page."""
+    return {"account_home": lambda: home_of(current_user), "home_labels": HOME_LABELS}
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -71,6 +89,8 @@ def login():
             # The same words for an unknown address and a wrong password.
             return render_template("auth/login.html", form=form, refusal=_("Wrong e-mail or password.")), 400
         store.forget_attempts(get_db(), f"account:{form.email.data.strip().lower()}")
+        # A training room shares one address: its successful logins must not lock it out.
+        store.forget_last_attempt(get_db(), f"address:{request.remote_addr}")
         start_session(account)
         return redirect(local_path(request.args.get("next")) or home_of(account))
     return render_template("auth/login.html", form=form, refusal=None), 400 if form.errors else 200

@@ -10,14 +10,15 @@ from flask_wtf.csrf import CSRFError
 from markupsafe import Markup
 
 from ..core.navigation import next_section
-from ..core.scoring import Scores, hidden_questions
+from ..core.scoring import Scores, hidden_questions, visible_answers
 from ..reports.progress import change_table
 from ..reports.results import build_results
 from ..store import assessments as store
-from ..store.owners import is_owner
+from ..store.owners import attach, is_owner
 from ..store.peers import peer_comparison
 from ..store.plans import plan_summary
 from ..store.portfolios import make_key
+from ..store.verification import verified_answers
 from .access import DRAFT, SUBMITTED, Opened, find_opened, opens_assessment, private_link, wrong_state
 from .database import get_db, registry
 from .errors import csrf_failed, not_found
@@ -43,6 +44,13 @@ def format_score(value: float | None) -> Markup:
     return Markup(f"{value:.0f}")
 
 
+@bp.app_template_filter("change")
+def format_change(value: float) -> str:
+    """Show a change of score in whole points with its sign; no change reads 0, never +0 or -0."""
+    points = round(value)
+    return f"{points:+d}" if points else "0"
+
+
 @bp.route("/")
 def landing():
     """Show what the survey is and how to start."""
@@ -58,7 +66,10 @@ def start():
         questionnaire = registry().current[current_app.config["DEFAULT_QUESTIONNAIRE"]]
         profile = {name: form[name].data for name in ("name", "sector", "size", "region", "year_founded")}
         profile["name"] = profile["name"].strip()
-        return redirect(url_for("owner.link", token=store.start_assessment(get_db(), questionnaire, profile)))
+        token = store.start_assessment(get_db(), questionnaire, profile)
+        if current_user.is_authenticated and current_user.role == "owner":
+            attach(get_db(), token, current_user.id)  # an owner with an account keeps what they start
+        return redirect(url_for("owner.link", token=token))
     return render_template("owner/start.html", form=form), (400 if form.errors else 200)
 
 
@@ -204,12 +215,14 @@ def render_results(opened: Opened, template: str):
     report = build_results(opened.questionnaire, scores, answers, comparison, assessment, say().language)
     history = store.firm_history(db, assessment["firm_id"])
     plan = plan_summary(db, assessment["firm_id"])
-    verified = None
+    verified, check = None, None
     if assessment["verified_scores_json"]:
         # The same table as progress: self-declared "before", verified "after", the difference.
         checked = Scores.from_dict(json.loads(assessment["verified_scores_json"]))
         q = opened.questionnaire
         verified = change_table(q, scores, q, checked, say(), say().language)
+        shown = visible_answers(q, answers)[0]
+        check = {"done": len(verified_answers(db, assessment["id"]).keys() & shown.keys()), "of": len(shown)}
     return render_template(
         template,
         assessment=assessment,
@@ -218,6 +231,7 @@ def render_results(opened: Opened, template: str):
         history=history,
         plan=plan,
         verified=verified,
+        check=check,
         kept=g.get("shared") or kept_by_owner(assessment["firm_id"]),
     )
 

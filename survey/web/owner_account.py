@@ -47,6 +47,8 @@ def register():
             status = 429
         else:
             try:
+                if store_users.invitation_pending(get_db(), form.email.data):
+                    raise store_users.EmailTaken(form.email.data)  # the invited person's address stays theirs
                 user_id = store_users.create_user(
                     get_db(), form.email.data, "owner", hash_password(form.password.data), form.name.data
                 )
@@ -55,7 +57,11 @@ def register():
             else:
                 start_session(load_account(f"{user_id}:1"))
                 flash(_("Welcome: your account is ready."), "info")
-                return redirect(local_path(request.args.get("next")) or url_for(".mine"))
+                back = local_path(request.args.get("next"))
+                # Signed up from an assessment's own pages: that is the assessment to keep.
+                if back and (found := LINK_TOKEN.search(back)) and store.attach(get_db(), found.group(1), user_id):
+                    flash(_("The assessment is now in your account."), "info")
+                return redirect(back or url_for(".mine"))
     return render_template("owners/register.html", form=form), (400 if form.errors and status == 200 else status)
 
 

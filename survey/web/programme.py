@@ -14,9 +14,9 @@ from ..core.scoring import Scores, hidden_questions
 from ..reports.progress import change_table
 from ..store import assessments as store_assessments
 from ..store import programmes as store
-from ..store import verification
 from .access import may_read_firm
 from .accounts import requires
+from .arguments import page_number
 from .database import get_db, registry
 from .language import say
 from .section_page import language_for
@@ -30,15 +30,20 @@ def firms():
     """Say what the manager's programme lets them see; list its firms when that includes answers."""
     db = get_db()
     programme = store.get_programme(db, current_user.programme_id) if current_user.programme_id else None
-    found, total, search, page = [], 0, request.args.get("q", "").strip()[:100], request.args.get("page", "1")
-    page = int(page) if page.isdigit() else 1
+    found, total, held_back, search = [], 0, 0, request.args.get("q", "").strip()[:100]
+    page = page_number(request.args.get("page"))
     if programme and programme["managers_see_answers"]:
-        found, total = store.find_firms(db, search, programme["id"], page=page)
+        found, total = store.find_firms(db, search, programme["id"], page=page, consenting_only=True)
+        if not found and page > 1:  # past the last page: the last one
+            page = max(1, -(-total // store.FIRMS_PAGE))
+            found, total = store.find_firms(db, search, programme["id"], page=page, consenting_only=True)
+        held_back = store.firms_held_back(db, programme["id"])
     return render_template(
         "programme/firms.html",
         programme=programme,
         firms=found,
         total=total,
+        held_back=held_back,
         search=search,
         page=page,
         pages=max(1, -(-total // store.FIRMS_PAGE)),
@@ -48,7 +53,10 @@ def firms():
 @bp.route("/assessments/<int:assessment_id>")
 @requires("manager", "admin", "consultant")
 def assessment(assessment_id: int):
-    """Show a submitted assessment's scores (declared and verified) and every answer, read-only."""
+    """Show a submitted assessment's scores (declared and verified) and every declared answer, read-only.
+
+    As the owner's results page does: the scores a consultant's check gives, not their notes.
+    """
     db = get_db()
     found = store_assessments.get_assessment(db, assessment_id)
     if found is None or found["status"] != "submitted" or not may_read_firm(found["firm_id"]):
@@ -63,7 +71,6 @@ def assessment(assessment_id: int):
         questionnaire, declared_scores, questionnaire, verified_scores or declared_scores, say(), say().language
     )
     answers = store_assessments.load_answers(db, assessment_id)
-    checked = verification.verified_answers(db, assessment_id)
     return render_template(
         "programme/assessment.html",
         assessment=found,
@@ -72,6 +79,5 @@ def assessment(assessment_id: int):
         table=table,
         verified=verified_scores is not None,
         answers=answers,
-        checked=checked,
         hidden=hidden_questions(questionnaire, answers),
     )

@@ -6,9 +6,9 @@ owner's private link itself, never by a consultant's key.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, g, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
 
-from ..store import portfolios
+from ..store import owners, portfolios
 from ..store import sharing as store
 from ..store.programmes import firm_programme
 from .access import SUBMITTED, Opened, absolute, opens_assessment
@@ -83,6 +83,7 @@ def consultants(opened: Opened):
         assessment=opened.assessment,
         consultants=portfolios.firm_consultants(get_db(), firm_id),
         programme=firm_programme(get_db(), firm_id),
+        accounts=owners.firm_accounts(get_db(), firm_id),
         code=code,
         form=form,
     )
@@ -98,3 +99,26 @@ def withdraw(opened: Opened, user_id: int):
     ):
         abort(400)
     return redirect(url_for("sharing.consultants", token=opened.token))
+
+
+@bp.post("/a/<token>/programme")
+@opens_assessment()
+def programme_consent(opened: Opened):
+    """Let the programme's managers read the firm's answers, or stop them (they keep the aggregates)."""
+    owners_own(opened)
+    firm_id = opened.assessment["firm_id"]
+    programme = firm_programme(get_db(), firm_id)
+    if not ConfirmForm().validate_on_submit() or programme is None or not programme["managers_see_answers"]:
+        abort(400)
+    portfolios.share_answers_with_programme(get_db(), firm_id, request.form.get("allow") == "1")
+    return redirect(url_for("sharing.consultants", token=opened.token) + "#programme-heading")
+
+
+@bp.post("/a/<token>/accounts/<int:user_id>/remove")
+@opens_assessment()
+def remove_account(opened: Opened, user_id: int):
+    """Take the firm out of an owner's account kept with its private link: that account no longer opens it."""
+    owners_own(opened)
+    if not ConfirmForm().validate_on_submit() or not owners.detach(get_db(), opened.assessment["firm_id"], user_id):
+        abort(400)
+    return redirect(url_for("sharing.consultants", token=opened.token) + "#accounts-heading")

@@ -88,9 +88,12 @@ def test_every_owner_page_has_no_axe_violation(new_context, questionnaire, axe_s
     page.fill("#email", f"dueña-{viewport['width']}@example.org")
     page.fill("#password", "cuatro palabras juntas")
     page.fill("#confirm", "cuatro palabras juntas")
-    click_and_wait(page, "main form button[type=submit]")
-    click_and_wait(page, "main form[action$='/keep'] button")
+    click_and_wait(page, "main form button[type=submit]")  # back on the results, the assessment kept
+    page.goto("/my")
+    assert page.locator("main section.client").count() == 1
     check("the owner's firms")
+    page.locator("main details.confirm summary").first.click()
+    check("the owner's firms, removing one")
     page.goto("/a/no-such-link")
     check("not found")
     assert not found, "\n".join(f"{name}: {line}" for name, lines in found.items() for line in lines)
