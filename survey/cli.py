@@ -1,4 +1,4 @@
-"""Commands for operators: create the database, check questionnaires, seed and drop demo data, rebuild aggregates.
+"""Commands for operators: the database, questionnaires, demo data, aggregates and exports.
 
 The command that creates accounts lives with the accounts, in web/auth.py.
 """
@@ -14,8 +14,10 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from .core.questionnaire import QuestionnaireError, load_questionnaire
+from .reports.export import codebook_csv, csv_lines, json_chunks, write_xlsx
 from .store.connection import connect, write
 from .store.demo import DEMO_ACCOUNTS, drop_demo, has_assessments, store_demo, store_demo_accounts, store_demo_work
+from .store.exports import ExportFilter, Scope, export_records
 from .store.schema import applied, migrate
 from .store.scores import peer_groups_held, rebuild_peer_bins
 
@@ -160,7 +162,72 @@ def rebuild_aggregates() -> None:
     click.echo(f"Rebuilt {groups} peer groups from the latest scores of {firms} firms.")
 
 
+@click.command("export")
+@click.option("--format", "kind", type=click.Choice(["csv", "xlsx", "json"]), required=True)
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The file to write.")
+@click.option("--questionnaire", default=None, help="Questionnaire id (default: the app's default questionnaire).")
+@click.option("--version", type=int, default=None, help="Its version (default: the current one).")
+@click.option("--sector", default=None)
+@click.option("--size", default=None)
+@click.option("--region", default=None)
+@click.option("--period", default=None, help="Half-year of submission, e.g. 2026-H2.")
+@click.option("--programme", default=None, help="A programme's name.")
+@click.option("--include-demo", is_flag=True, help="Include the demo's synthetic assessments.")
+@with_appcontext
+def export_command(kind: str, output: Path, questionnaire: str | None, version: int | None, **chosen) -> None:
+    """Export submitted assessments with their answers and scores, and the codebook.
+
+    CSV writes the codebook beside the file (NAME.codebook.csv); XLSX as a second sheet; JSON
+    inside the document. Text that could start a formula is never written as one.
+
+    Example: flask --app survey export --format xlsx --output baseline.xlsx --period 2026-H1
+    """
+    registry = current_app.extensions["questionnaires"]
+    questionnaire_id = questionnaire or current_app.config["DEFAULT_QUESTIONNAIRE"]
+    db = open_database()
+    try:
+        if questionnaire_id not in registry.current:
+            raise click.ClickException(f"no questionnaire {questionnaire_id!r}: {', '.join(sorted(registry.current))}")
+        chosen_version = version or registry.current[questionnaire_id].version
+        try:
+            form = registry.get(db, questionnaire_id, chosen_version)
+        except LookupError:
+            raise click.ClickException(f"{questionnaire_id} has no version {chosen_version}") from None
+        programme_id = None
+        if chosen["programme"]:
+            found = db.execute("SELECT id FROM programmes WHERE name = ?", [chosen["programme"]]).fetchone()
+            if found is None:
+                raise click.ClickException(f"no programme named {chosen['programme']!r}")
+            programme_id = found[0]
+        filters = ExportFilter(
+            chosen["sector"], chosen["size"], chosen["region"], chosen["period"], programme_id, chosen["include_demo"]
+        )
+        records = export_records(db, questionnaire_id, chosen_version, filters, Scope(everyone=True))
+        if kind == "csv":
+            count = -1  # the header is a line too
+            with open(output, "w", encoding="utf-8", newline="") as out:
+                for line in csv_lines(form, records):
+                    out.write(line)
+                    count += 1
+            codebook_path = output.with_name(output.stem + ".codebook.csv")
+            codebook_path.write_text(codebook_csv(form), encoding="utf-8")
+            extra = f" and its codebook to {codebook_path}"
+        elif kind == "json":
+            count = -2  # the chunks before and after the assessments
+            with open(output, "w", encoding="utf-8") as out:
+                for chunk in json_chunks(form, records):
+                    out.write(chunk)
+                    count += 1
+            extra = ", the codebook inside"
+        else:
+            count = write_xlsx(str(output), form, records)
+            extra = ", the codebook as its second sheet"
+    finally:
+        db.close()
+    click.echo(f"Wrote {count} assessments ({questionnaire_id} version {chosen_version}) to {output}{extra}.")
+
+
 def init_app(app: Flask) -> None:
     """Register the commands."""
-    for command in (init_db, check_questionnaires, seed_demo, drop_demo_command, rebuild_aggregates):
+    for command in (init_db, check_questionnaires, seed_demo, drop_demo_command, rebuild_aggregates, export_command):
         app.cli.add_command(command)

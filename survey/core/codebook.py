@@ -1,0 +1,137 @@
+"""What an export holds, column by column: the codebook of a questionnaire version and its answer cells.
+
+Pure functions: the data layer gives the rows, the writers (reports/export.py) lay them out.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .model import NOT_APPLICABLE, Question, Questionnaire
+
+# The firm and assessment columns that come before the answers, in order.
+PROFILE_COLUMNS = (
+    "assessment_id",
+    "firm_id",
+    "firm",
+    "sector",
+    "size",
+    "region",
+    "programme",
+    "period",
+    "questionnaire",
+    "version",
+    "started",
+    "submitted",
+    "entered_on_behalf",
+)
+
+
+def answered_questions(questionnaire: Questionnaire) -> list[Question]:
+    """Return the questions that take an answer (not notes), in the questionnaire's order."""
+    return [q for section in questionnaire.sections for q in section.questions if q.type != "note"]
+
+
+def score_columns(questionnaire: Questionnaire) -> list[str]:
+    """Return the score and level columns: overall, then each pillar and its themes; declared, then verified."""
+    dimensions = ["overall"]
+    for pillar in questionnaire.pillars:
+        dimensions += [pillar.id] + [theme.id for theme in pillar.themes]
+    levels = ["level_overall"] + [f"level_{pillar.id}" for pillar in questionnaire.pillars]
+    return [f"score_{d}" for d in dimensions] + levels + [f"verified_{d}" for d in dimensions]
+
+
+def columns(questionnaire: Questionnaire) -> list[str]:
+    """Return every column of an export of assessments on this questionnaire version."""
+    return [*PROFILE_COLUMNS, *(q.id for q in answered_questions(questionnaire)), *score_columns(questionnaire)]
+
+
+def answer_cell(question: Question, value: Any) -> str | float | None:
+    """Return an answer as a cell: an option's value, a checklist's values joined by ';', a number, or 'na'."""
+    if value is None:
+        return None
+    if value == NOT_APPLICABLE:
+        return NOT_APPLICABLE
+    if isinstance(value, (tuple, list)):
+        return ";".join(value)
+    return value
+
+
+def codebook(questionnaire: Questionnaire) -> list[dict[str, Any]]:
+    """Return one row per question and one per option: ids, texts in every language, points, weights."""
+    found = []
+    languages = questionnaire.languages
+    for question in answered_questions(questionnaire):
+        found.append(
+            {
+                "question_id": question.id,
+                "pillar": question.pillar_id,
+                "theme": question.theme_id,
+                "type": question.type,
+                "value": "",
+                **{f"text_{lang}": questionnaire.text(question.label, lang) for lang in languages},
+                "points": question.max_points or None,
+                "weight": question.weight,
+            }
+        )
+        for option in question.options:
+            found.append(
+                {
+                    "question_id": question.id,
+                    "pillar": question.pillar_id,
+                    "theme": question.theme_id,
+                    "type": "option",
+                    "value": option.value,
+                    **{f"text_{lang}": questionnaire.text(option.label, lang) for lang in languages},
+                    "points": question.option_points.get(option.value),
+                    "weight": None,
+                }
+            )
+    return found
+
+
+def codebook_columns(questionnaire: Questionnaire) -> list[str]:
+    """Return the codebook's columns, one text column per language."""
+    texts = [f"text_{lang}" for lang in questionnaire.languages]
+    return ["question_id", "pillar", "theme", "type", "value", *texts, "points", "weight"]
+
+
+def export_row(questionnaire: Questionnaire, record: dict[str, Any]) -> list[Any]:
+    """Return one assessment as a row of `columns(questionnaire)`.
+
+    `record` holds the profile columns, "answers" by question id, and "scores" and "verified"
+    (Scores.to_dict() form, verified None when not checked).
+    """
+    answers = record["answers"]
+    row = [record[name] for name in PROFILE_COLUMNS]
+    row += [answer_cell(q, answers.get(q.id)) for q in answered_questions(questionnaire)]
+    declared, verified = _dimensions(record["scores"]), _dimensions(record["verified"])
+    names = score_columns(questionnaire)
+    for name in names:
+        kind, _, key = name.partition("_")
+        if kind == "score":
+            row.append(declared.get(key))
+        elif kind == "level":
+            row.append(_level(record["scores"], key))
+        else:
+            row.append(verified.get(key))
+    return row
+
+
+def _dimensions(scores: dict | None) -> dict[str, float | None]:
+    if not scores:
+        return {}
+    found = {"overall": scores["overall"]}
+    for pillar in scores["pillars"]:
+        found[pillar["pillar_id"]] = pillar["score"]
+        for theme in pillar["themes"]:
+            found[theme["theme_id"]] = theme["score"]
+    return found
+
+
+def _level(scores: dict | None, key: str) -> str | None:
+    if not scores:
+        return None
+    if key == "overall":
+        return scores["overall_level_id"]
+    return next((p["level_id"] for p in scores["pillars"] if p["pillar_id"] == key), None)
