@@ -18,6 +18,7 @@ from .reports.export import codebook_csv, csv_lines, json_chunks, write_xlsx
 from .store.connection import connect, write
 from .store.demo import DEMO_ACCOUNTS, drop_demo, has_assessments, store_demo, store_demo_accounts, store_demo_work
 from .store.exports import ExportFilter, Scope, export_records
+from .store.programmes import programme_named
 from .store.schema import applied, migrate
 from .store.scores import peer_groups_held, rebuild_peer_bins
 
@@ -195,10 +196,9 @@ def export_command(kind: str, output: Path, questionnaire: str | None, version: 
             raise click.ClickException(f"{questionnaire_id} has no version {chosen_version}") from None
         programme_id = None
         if chosen["programme"]:
-            found = db.execute("SELECT id FROM programmes WHERE name = ?", [chosen["programme"]]).fetchone()
-            if found is None:
+            programme_id = programme_named(db, chosen["programme"])
+            if programme_id is None:
                 raise click.ClickException(f"no programme named {chosen['programme']!r}")
-            programme_id = found[0]
         filters = ExportFilter(
             chosen["sector"], chosen["size"], chosen["region"], chosen["period"], programme_id, chosen["include_demo"]
         )

@@ -28,6 +28,12 @@ def programmes_overview(db: sqlite_utils.Database) -> list[dict]:
     )
 
 
+def programme_named(db: sqlite_utils.Database, name: str) -> int | None:
+    """Return the id of the programme with this name (any letter case), or None."""
+    found = one(db, "SELECT id FROM programmes WHERE name = ? COLLATE NOCASE", [name.strip()])
+    return found and found["id"]
+
+
 def get_programme(db: sqlite_utils.Database, programme_id: int) -> dict | None:
     """Return a programme, or None."""
     return one(db, "SELECT id, name, managers_see_answers FROM programmes WHERE id = ?", [programme_id])
