@@ -53,6 +53,9 @@ DEFAULTS = {
     "MAIL_PASSWORD": "",
     "MAIL_FROM": "",  # needed with MAIL_SERVER, e.g. "Diagnóstico <encuesta@example.org>"
     "MAIL_TIMEOUT": 10.0,  # seconds to wait for the server, each step: the admin's page waits too
+    # The most assessments an XLSX export builds while the page waits (XlsxWriter writes about
+    # 3,000 rows a second); CSV and JSON are streamed whatever their size.
+    "XLSX_INLINE_ROWS": 2000,
     # A demonstration site: `seed-demo --with-users` may create accounts whose passwords it prints.
     "DEMO": False,
     # A slow owner must not lose a page of answers to an expired token: the section view

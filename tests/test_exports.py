@@ -10,8 +10,10 @@ from xml.etree import ElementTree
 
 import pytest
 from helpers import PROFILE, start
+from test_accounts import log_in
 from test_owner import READINESS, answer_all, submit
 from test_portfolio import consultant, key_of, new_client
+from test_programmes import account, joined_firm, post, scalar
 from test_verification import check_every_page
 
 from survey.core.codebook import columns
@@ -183,3 +185,61 @@ def test_exports_are_filtered(submitted, tmp_path):
         args=["export", "--format", "csv", "--output", str(tmp_path / "x.csv"), "--programme", "Nadie"]
     )
     assert result.exit_code != 0 and "no programme named 'Nadie'" in result.output
+
+
+# --------------------------------------------------------------------------- the Exports page
+
+
+def csv_firms(response) -> set[str]:
+    return {row["firm"] for row in csv.DictReader(response.get_data(as_text=True).splitlines())}
+
+
+def test_each_role_exports_only_the_firms_it_may_read(submitted, tmp_path):
+    app = submitted
+    # Rosa (no programme) follows Carpintería Flores; Luis, of SCORE Perú, follows a firm whose owner
+    # lets the programme's managers read it, and one whose owner does not.
+    luis = account(app, "luis@example.org", "consultant", "SCORE Perú")
+    owner, token, _ = joined_firm(app, luis, "Taller Abierto")
+    joined_firm(app, luis, "Taller Reservado")
+    with app.app_context():
+        get_db().execute("UPDATE programmes SET managers_see_answers = 1")
+    post(owner, f"/a/{token}/programme", {"allow": "1"}, page=f"/a/{token}/consultants")
+    rosa = app.test_client()
+    log_in(rosa, email="rosa@example.org")
+    assert csv_firms(rosa.get("/exports/download?format=csv")) == {"Carpintería Flores"}
+    assert csv_firms(luis.get("/exports/download?format=csv")) == {"Taller Abierto", "Taller Reservado"}
+    manager = account(app, "gestora@example.org", "manager", "SCORE Perú")
+    assert csv_firms(manager.get("/exports/download?format=csv")) == {"Taller Abierto"}
+    other = account(app, "otra@example.org", "manager", "Otro Programa")
+    assert csv_firms(other.get("/exports/download?format=csv")) == set()
+    assert "only in aggregates" in other.get("/exports").get_data(as_text=True)
+    admin = account(app, "admin@example.org", "admin")
+    everyone = csv_firms(admin.get("/exports/download?format=csv"))
+    assert {"Carpintería Flores", "Taller Abierto", "Taller Reservado", "'" + TRAP} <= everyone
+    programme_id = scalar(app, "SELECT id FROM programmes WHERE name = 'SCORE Perú'")
+    assert csv_firms(admin.get(f"/exports/download?format=csv&programme={programme_id}")) == {
+        "Taller Abierto",
+        "Taller Reservado",
+    }
+    owner_account = account(app, "duena@example.org", "owner")
+    assert owner_account.get("/exports/download?format=csv").status_code == 403
+    assert app.test_client().get("/exports/download?format=csv").status_code == 302  # to the login
+
+
+def test_the_page_counts_and_offers_each_format(submitted):
+    admin = account(submitted, "admin@example.org", "admin")
+    page = admin.get("/exports?sector=food_beverages&format=json")  # a stray format is ignored
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and "1 assessment" in text
+    streamed = admin.get("/exports/download?format=json&sector=food_beverages")
+    assert (
+        streamed.is_streamed
+        and json.loads(streamed.get_data(as_text=True))["assessments"][0]["firm"] == "Panadería Sol"
+    )
+    book = admin.get("/exports/download?format=xlsx")
+    assert book.status_code == 200 and book.data[:2] == b"PK"
+    submitted.config["XLSX_INLINE_ROWS"] = 2
+    too_big = admin.get("/exports/download?format=xlsx")
+    assert too_big.status_code == 413 and "Take the CSV" in too_big.get_data(as_text=True)
+    codebook = admin.get("/exports/codebook.csv").get_data(as_text=True)
+    assert codebook.startswith("question_id,pillar,theme,type,value,text_es,text_en,points,weight")

@@ -83,6 +83,7 @@ def build_app(test_config: dict | None = None, instance_path: str | None = None)
         consultant,
         database,
         errors,
+        exports,
         headers,
         language,
         owner,
@@ -118,4 +119,5 @@ def build_app(test_config: dict | None = None, instance_path: str | None = None)
     app.register_blueprint(verify.bp)
     app.register_blueprint(owner_account.bp)
     app.register_blueprint(programme.bp)
+    app.register_blueprint(exports.bp)
     return app

@@ -18,6 +18,11 @@ def get_db() -> sqlite_utils.Database:
     return g.db
 
 
+def own_connection() -> sqlite_utils.Database:
+    """Return a connection of its own, for a response body written after the request's has closed."""
+    return connect(current_app.config["DATABASE"], current_app.config["DATABASE_TIMEOUT"])
+
+
 def close_db(_error: BaseException | None = None) -> None:
     """Close this request's connection, if one was opened."""
     db = g.pop("db", None)

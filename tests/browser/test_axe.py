@@ -158,4 +158,6 @@ def test_every_account_page_has_no_axe_violation(new_context, questionnaire, axe
     )
     page.goto(f"/programme/assessments/{assessment_id}")
     check("an assessment, read-only")
+    page.goto("/exports?sector=" + PROFILE["sector"])
+    check("exports")
     assert not found, "\n".join(f"{name}: {line}" for name, lines in found.items() for line in lines)
