@@ -40,6 +40,15 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
+def address_field(missing: str) -> EmailField:
+    """An e-mail address that must look like one, with the words for a missing one."""
+    return EmailField(
+        _l("E-mail"),
+        [DataRequired(missing), Regexp(ADDRESS, message=_l("Enter a valid e-mail address.")), Length(max=254)],
+        filters=[_strip],
+    )
+
+
 class LoginForm(FlaskForm):
     """An e-mail address and a password."""
 
@@ -78,15 +87,7 @@ class RegisterForm(NewPasswordForm):
     """An owner's own account: name, e-mail address and password."""
 
     name = StringField(_l("Your name"), [DataRequired(_l("Enter your name.")), Length(max=120)], filters=[_strip])
-    email = EmailField(
-        _l("E-mail"),
-        [
-            DataRequired(_l("Enter your e-mail address.")),
-            Regexp(ADDRESS, message=_l("Enter a valid e-mail address.")),
-            Length(max=254),
-        ],
-        filters=[_strip],
-    )
+    email = address_field(_l("Enter your e-mail address."))
 
     def validate_password(self, field) -> None:
         problem = password_problem(field.data or "", self.email.data or "")
@@ -139,15 +140,7 @@ class MoveClientsForm(FlaskForm):
 class InviteForm(FlaskForm):
     """Who to invite, in which role and programme."""
 
-    email = EmailField(
-        _l("E-mail"),
-        [
-            DataRequired(_l("Enter an e-mail address.")),
-            Regexp(ADDRESS, message=_l("Enter a valid e-mail address.")),
-            Length(max=254),
-        ],
-        filters=[_strip],
-    )
+    email = address_field(_l("Enter an e-mail address."))
     role = SelectField(_l("Role"), choices=[SelectChoice(code, label) for code, label in ROLE_LABELS.items()])
     programme = SelectField(_l("Programme"), coerce=str)
 
