@@ -5,7 +5,10 @@ The command that creates accounts lives with the accounts, in web/auth.py.
 
 from __future__ import annotations
 
+import json
+import os
 import secrets
+import sys
 from pathlib import Path
 
 import click
@@ -14,12 +17,13 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from .core.questionnaire import QuestionnaireError, load_questionnaire
+from .reports.datasette import metadata
 from .reports.export import codebook_csv, csv_lines, json_chunks, write_xlsx
 from .store.connection import connect, write
 from .store.demo import DEMO_ACCOUNTS, drop_demo, has_assessments, store_demo, store_demo_accounts, store_demo_work
 from .store.exports import ExportFilter, Scope, export_records
 from .store.programmes import programme_named
-from .store.schema import applied, migrate
+from .store.schema import applied, migrate, set_privacy_k, table_names
 from .store.scores import peer_groups_held, rebuild_peer_bins
 
 
@@ -227,7 +231,55 @@ def export_command(kind: str, output: Path, questionnaire: str | None, version: 
     click.echo(f"Wrote {count} assessments ({questionnaire_id} version {chosen_version}) to {output}{extra}.")
 
 
+@click.command("datasette")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=int, default=8001, show_default=True)
+@with_appcontext
+def datasette_command(host: str, port: int) -> None:
+    """Open the database read-only in Datasette, showing only the analysis views.
+
+    Groups of fewer than PRIVACY_MIN_GROUP firms are left out of every view; raw tables, the
+    SQL box and the download of the file are refused.
+
+    Example: flask --app survey datasette --port 8001
+    """
+    path = Path(current_app.config["DATABASE"])
+    db = open_database()
+    try:
+        migrate(db)
+        with write(db):
+            set_privacy_k(db, current_app.config["PRIVACY_MIN_GROUP"])
+        tables = table_names(db)
+    finally:
+        db.close()
+    settings = path.with_name("datasette-metadata.json")  # beside the database, in the instance folder
+    settings.write_text(json.dumps(metadata(path.stem, tables, current_app.config["PRIVACY_MIN_GROUP"]), indent=2))
+    command = [
+        str(Path(sys.executable).with_name("datasette")),
+        "serve",
+        str(path),
+        "--metadata",
+        str(settings),
+        "--host",
+        host,
+        "--port",
+        str(port),
+        *("--setting", "default_allow_sql", "off"),
+        *("--setting", "allow_download", "off"),
+    ]
+    click.echo(f"Datasette on http://{host}:{port}/{path.stem} (analysis views only; Ctrl-C stops it)")
+    os.execv(command[0], command)
+
+
 def init_app(app: Flask) -> None:
     """Register the commands."""
-    for command in (init_db, check_questionnaires, seed_demo, drop_demo_command, rebuild_aggregates, export_command):
+    for command in (
+        init_db,
+        check_questionnaires,
+        seed_demo,
+        drop_demo_command,
+        rebuild_aggregates,
+        export_command,
+        datasette_command,
+    ):
         app.cli.add_command(command)

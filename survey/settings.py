@@ -53,6 +53,9 @@ DEFAULTS = {
     "MAIL_PASSWORD": "",
     "MAIL_FROM": "",  # needed with MAIL_SERVER, e.g. "Diagnóstico <encuesta@example.org>"
     "MAIL_TIMEOUT": 10.0,  # seconds to wait for the server, each step: the admin's page waits too
+    # The fewest firms a group may hold to be shown in aggregate views (the analysis views in
+    # Datasette): a smaller group's figures could be traced to its firms.
+    "PRIVACY_MIN_GROUP": 5,
     # The most assessments an XLSX export builds while the page waits (XlsxWriter writes about
     # 3,000 rows a second); CSV and JSON are streamed whatever their size.
     "XLSX_INLINE_ROWS": 2000,

@@ -301,6 +301,59 @@ def m011_peer_bins(db: sqlite_utils.Database) -> None:
     rebuild_peer_bins(db)
 
 
+@migrations()
+def m012_analysis_views(db: sqlite_utils.Database) -> None:
+    """Views made for analysts (Datasette): group figures only, never a firm's name, token or answers.
+
+    A group of fewer firms than meta's privacy_k (the app's PRIVACY_MIN_GROUP) is left out.
+    """
+    db.executescript(
+        """
+        INSERT OR IGNORE INTO meta (key, value) VALUES ('privacy_k', '5');
+        -- Each firm's latest scores, by every grouping a programme reports on.
+        CREATE VIEW analysis_scores_by_group AS
+        SELECT questionnaire_id, questionnaire_version, sector, size, region, period, is_demo AS demo,
+               dimension, count(*) AS firms, round(avg(score), 1) AS mean_score
+          FROM scores WHERE is_latest = 1
+         GROUP BY questionnaire_id, questionnaire_version, sector, size, region, period, is_demo, dimension
+        HAVING count(*) >= (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'privacy_k');
+        -- The same by sector alone, the benchmark an owner's results page starts from.
+        CREATE VIEW analysis_scores_by_sector AS
+        SELECT questionnaire_id, questionnaire_version, sector, is_demo AS demo,
+               dimension, count(*) AS firms, round(avg(score), 1) AS mean_score
+          FROM scores WHERE is_latest = 1
+         GROUP BY questionnaire_id, questionnaire_version, sector, is_demo, dimension
+        HAVING count(*) >= (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'privacy_k');
+        -- Baseline (a firm's first submitted assessment) against follow-up (its latest), per
+        -- dimension kept by both questionnaire versions: firms with both, paired.
+        CREATE VIEW analysis_progress AS
+        WITH firsts AS (
+            SELECT firm_id, min(assessment_id) AS baseline, max(assessment_id) AS follow_up
+              FROM (SELECT DISTINCT firm_id, assessment_id FROM scores)
+             GROUP BY firm_id HAVING count(*) >= 2
+        )
+        SELECT b.sector, b.is_demo AS demo, b.dimension, count(*) AS firms,
+               round(avg(b.score), 1) AS mean_baseline, round(avg(f.score), 1) AS mean_follow_up,
+               round(avg(f.score - b.score), 1) AS mean_change
+          FROM firsts
+          JOIN scores b ON b.assessment_id = firsts.baseline
+          JOIN scores f ON f.assessment_id = firsts.follow_up AND f.dimension = b.dimension
+         GROUP BY b.sector, b.is_demo, b.dimension
+        HAVING count(*) >= (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'privacy_k');
+        """
+    )
+
+
+def set_privacy_k(db: sqlite_utils.Database, k: int) -> None:
+    """Record the fewest firms a group in the analysis views must hold (the app's PRIVACY_MIN_GROUP)."""
+    db.execute("UPDATE meta SET value = ? WHERE key = 'privacy_k'", [str(int(k))])
+
+
+def table_names(db: sqlite_utils.Database) -> list[str]:
+    """Return the name of every table in the database (not its views), SQLite's own included."""
+    return [row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+
+
 def migrate(db: sqlite_utils.Database) -> None:
     """Create the schema, or bring an older database up to date without losing data."""
     db.execute("PRAGMA journal_mode=WAL")
