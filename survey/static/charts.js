@@ -90,11 +90,52 @@
     }, 200);
   });
 
-  if (!("IntersectionObserver" in window)) { charts.forEach(load); return; }
+  // Printing: draw every chart first. The button waits until all are drawn; the browser's own
+  // print command waits for nothing, so it gets what is drawn by then.
+  function loadAll() {
+    charts.forEach(function (target) {
+      if (!target.hasAttribute("data-loading")) { target.setAttribute("data-loading", ""); load(target); }
+    });
+  }
+  // On paper the radars stand three across (about 225 px each on A4): redraw them that wide
+  // before printing, and as wide as the screen gives them after.
+  var PRINT_WIDTH = 225, PRINT_LABEL_PX = 10, SCREEN_LABEL_PX = 12;
+  function resizeAll(width) {
+    drawn.forEach(function (target) {
+      target.removeAttribute("data-drawn");
+      target.style.width = width ? width + "px" : "";  // labels are fitted to the box they print in
+      var w = width || target.clientWidth;
+      var margin = target.layout.margin;
+      window.Plotly.relayout(target, {
+        width: w,
+        height: Math.round(w - margin.l - margin.r + margin.t + margin.b),
+        "polar.angularaxis.tickfont.size": width ? PRINT_LABEL_PX : SCREEN_LABEL_PX
+      }).then(function () { fit(target, 4); });
+    });
+  }
+  window.addEventListener("beforeprint", function () { loadAll(); resizeAll(PRINT_WIDTH); });
+  window.addEventListener("afterprint", function () { resizeAll(); });
+  var button = document.getElementById("print-results");
+  if (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      loadAll();
+      var sized = false;
+      (function ready() {
+        var all = charts.every(function (target) { return drawn.indexOf(target) >= 0; });
+        if (all && !sized) { sized = true; resizeAll(PRINT_WIDTH); }
+        var done = sized && charts.every(function (target) { return target.getAttribute("data-drawn") === "true"; });
+        if (done) window.print(); else setTimeout(ready, 100);
+      })();
+    });
+  }
+
+  if (!("IntersectionObserver" in window)) { loadAll(); return; }
   var observer = new IntersectionObserver(function (entries) {
     entries.forEach(function (entry) {
-      if (!entry.isIntersecting) return;
+      if (!entry.isIntersecting || entry.target.hasAttribute("data-loading")) return;
       observer.unobserve(entry.target);
+      entry.target.setAttribute("data-loading", "");
       load(entry.target);
     });
   }, {rootMargin: "600px 0px"});  // start a little before the chart scrolls into view

@@ -47,6 +47,9 @@ def questionnaire():
     return load_questionnaire(ROOT / "questionnaires" / "readiness.yaml")
 
 
+DEMO_TOKENS: list[str] = []  # the private links of the live server's demo assessments
+
+
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
     """Serve the app on 127.0.0.1 and a free port, on a fresh database with demo peers; yield its URL."""
@@ -58,7 +61,7 @@ def live_server(tmp_path_factory):
         db = get_db()
         migrate(db)
         current = app.extensions["questionnaires"].current[app.config["DEFAULT_QUESTIONNAIRE"]]
-        store_demo(db, current, DEMO_FIRMS)
+        DEMO_TOKENS[:] = store_demo(db, current, DEMO_FIRMS)
         create_user(db, ADMIN["email"], "admin", hash_password(ADMIN["password"]), ADMIN["name"])
         create_user(db, CONSULTANT["email"], "consultant", hash_password(CONSULTANT["password"]), CONSULTANT["name"])
     # Port 0: the system picks a free port, with no race between choosing and binding it.
