@@ -22,6 +22,7 @@ from .reports.export import codebook_csv, csv_lines, json_chunks, write_xlsx
 from .store.connection import connect, write
 from .store.demo import DEMO_ACCOUNTS, drop_demo, has_assessments, store_demo, store_demo_accounts, store_demo_work
 from .store.exports import ExportFilter, Scope, export_records
+from .store.jobs import get_job, set_progress
 from .store.programmes import programme_named
 from .store.schema import applied, migrate, set_privacy_k, table_names
 from .store.scores import peer_groups_held, rebuild_peer_bins
@@ -271,6 +272,39 @@ def datasette_command(host: str, port: int) -> None:
     os.execv(command[0], command)
 
 
+@click.command("export-job")
+@click.argument("job_id", type=int)
+@with_appcontext
+def export_job_command(job_id: int) -> None:
+    """Make the XLSX of an export job started from the Exports page (the page starts this command itself).
+
+    Example: flask --app survey export-job 12
+    """
+    db = open_database()
+    try:
+        job = get_job(db, job_id)
+        if job is None or job["status"] != "queued":
+            raise click.ClickException(f"no export job {job_id} waiting to be made")
+        params = job["params"]
+        form = current_app.extensions["questionnaires"].get(db, params["questionnaire"], params["version"])
+        folder = Path(current_app.config["DATABASE"]).parent / "exports"
+        folder.mkdir(exist_ok=True)
+        path = folder / f"job-{job_id}-{secrets.token_hex(8)}.xlsx"
+        set_progress(db, job_id, "running")
+        try:
+            records = export_records(
+                db, form.id, form.version, ExportFilter(**params["filters"]), Scope(**params["scope"])
+            )
+            count = write_xlsx(str(path), form, records, lambda done: set_progress(db, job_id, "running", done))
+        except Exception as error:
+            set_progress(db, job_id, "failed", error=type(error).__name__)
+            raise
+        set_progress(db, job_id, "done", count, path=str(path))
+    finally:
+        db.close()
+    click.echo(f"Export job {job_id}: {count} assessments written to {path}")
+
+
 def init_app(app: Flask) -> None:
     """Register the commands."""
     for command in (
@@ -281,5 +315,6 @@ def init_app(app: Flask) -> None:
         rebuild_aggregates,
         export_command,
         datasette_command,
+        export_job_command,
     ):
         app.cli.add_command(command)

@@ -57,7 +57,7 @@ DEFAULTS = {
     # Datasette): a smaller group's figures could be traced to its firms.
     "PRIVACY_MIN_GROUP": 5,
     # The most assessments an XLSX export builds while the page waits (XlsxWriter writes about
-    # 3,000 rows a second); CSV and JSON are streamed whatever their size.
+    # 1,500 rows a second); a bigger one is made by a process of its own. CSV and JSON stream.
     "XLSX_INLINE_ROWS": 2000,
     # A demonstration site: `seed-demo --with-users` may create accounts whose passwords it prints.
     "DEMO": False,

@@ -344,6 +344,27 @@ def m012_analysis_views(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m013_export_jobs(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        -- XLSX exports too big to build while a page waits: made by a process of their own.
+        CREATE TABLE export_jobs (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            status TEXT NOT NULL DEFAULT 'queued' CHECK (status IN ('queued', 'running', 'done', 'failed')),
+            params_json TEXT NOT NULL,
+            rows_total INTEGER NOT NULL,
+            rows_done INTEGER NOT NULL DEFAULT 0,
+            path TEXT,
+            error TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        """
+    )
+
+
 def set_privacy_k(db: sqlite_utils.Database, k: int) -> None:
     """Record the fewest firms a group in the analysis views must hold (the app's PRIVACY_MIN_GROUP)."""
     db.execute("UPDATE meta SET value = ? WHERE key = 'privacy_k'", [str(int(k))])

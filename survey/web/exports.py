@@ -8,16 +8,20 @@ asks it. Nobody else, and nothing more.
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
-from flask import Blueprint, Response, current_app, render_template, request, send_file
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from ..core.profile import SECTORS, SIZES
 from ..reports.export import codebook_csv, csv_lines, json_chunks, write_xlsx
 from ..store import exports as store
-from ..store import programmes
+from ..store import jobs, programmes
 from .accounts import requires
 from .arguments import number
 from .database import get_db, own_connection, registry
@@ -25,6 +29,8 @@ from .database import get_db, own_connection, registry
 bp = Blueprint("exports", __name__, url_prefix="/exports")
 FORMATS = {"csv": "text/csv; charset=utf-8", "json": "application/json", "xlsx": None}
 FILTERS = ("sector", "size", "region", "period", "programme", "version")
+PROJECT = Path(__file__).resolve().parents[2]  # where `flask --app survey` finds the package
+STALE_MINUTES = 10  # a job whose process said nothing for this long has stopped
 
 
 def scope() -> store.Scope:
@@ -101,7 +107,7 @@ def download():
     if kind == "xlsx":
         count = store.count_records(db, questionnaire.id, questionnaire.version, filters, allowed)
         if count > current_app.config["XLSX_INLINE_ROWS"]:
-            return render_template("exports/too_big.html", count=count), 413
+            return redirect(url_for(".job", job_id=start_job(questionnaire, filters, allowed, count)))
         buffer = io.BytesIO()
         write_xlsx(
             buffer, questionnaire, store.export_records(db, questionnaire.id, questionnaire.version, filters, allowed)
@@ -116,6 +122,69 @@ def download():
     response = Response(streamed(kind, questionnaire, filters, allowed, own_connection()), mimetype=FORMATS[kind])
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+def start_job(questionnaire, filters: store.ExportFilter, allowed: store.Scope, count: int) -> int:
+    """Record an XLSX export and start the process that makes it; return the job's id.
+
+    A process of its own, not a thread of this worker: a web worker is restarted now and then,
+    and a big XLSX takes a minute of CPU.
+    """
+    params = {
+        "questionnaire": questionnaire.id,
+        "version": questionnaire.version,
+        "filters": filters._asdict(),
+        "scope": allowed._asdict(),
+    }
+    job_id = jobs.create_job(get_db(), current_user.id, params, count)
+    subprocess.Popen(  # noqa: S603 (our own command, with an id we made)
+        [str(Path(sys.executable).with_name("flask")), "--app", "survey", "export-job", str(job_id)],
+        cwd=PROJECT,
+        env={**os.environ, "SURVEY_DATABASE": current_app.config["DATABASE"]},
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,  # not stopped with this worker
+    )
+    return job_id
+
+
+def own_job(job_id: int) -> dict:
+    """Return a job of the logged-in account's; 404 for any other, as for none."""
+    found = jobs.get_job(get_db(), job_id)
+    if found is None or found["user_id"] != current_user.id:
+        abort(404)
+    return found
+
+
+@bp.route("/jobs/<int:job_id>")
+@requires("admin", "consultant", "manager")
+def job(job_id: int):
+    """Show how far an XLSX export is; the page reloads itself until the file is ready."""
+    found = own_job(job_id)
+    stale = found["status"] in ("queued", "running") and minutes_since(found["updated_at"]) > STALE_MINUTES
+    return render_template("exports/job.html", job=found, stale=stale)
+
+
+@bp.route("/jobs/<int:job_id>/file")
+@requires("admin", "consultant", "manager")
+def job_file(job_id: int):
+    """Send the XLSX an export job made."""
+    found = own_job(job_id)
+    if found["status"] != "done" or not found["path"] or not Path(found["path"]).exists():
+        abort(404)
+    params = found["params"]
+    return send_file(
+        found["path"],
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        as_attachment=True,
+        download_name=f"{params['questionnaire']}-v{params['version']}-{found['created_at'][:10]}.xlsx",
+    )
+
+
+def minutes_since(stamp: str) -> float:
+    """Return the minutes since an ISO time stamp of the data layer."""
+    return (datetime.now(UTC) - datetime.fromisoformat(stamp)).total_seconds() / 60
 
 
 def streamed(kind: str, questionnaire, filters: store.ExportFilter, allowed: store.Scope, db) -> Iterator[str]:
