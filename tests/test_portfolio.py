@@ -360,3 +360,21 @@ def test_wrong_codes_are_throttled(app):
     limit = app.config["LOGIN_ATTEMPTS_PER_ACCOUNT"]
     statuses = [join(rosa, "AAAA-BBBB").status_code for _ in range(limit + 1)]
     assert statuses == [400] * limit + [429]
+
+
+def test_keys_to_one_assessment_do_not_pile_up(app, two_tenants):
+    """Each "open" makes a key; the newest five of an account's keys to an assessment keep working."""
+    rosa, first = two_tenants["rosa"], two_tenants["key"]
+    assessment_id = two_tenants["ids"]["Cliente De Rosa"]
+    token = csrf_token(rosa.get("/portfolio").data)
+    keys = [
+        key_of(
+            rosa.post(f"/portfolio/assessments/{assessment_id}/open", data={"csrf_token": token}).headers["Location"]
+        )
+        for _ in range(6)
+    ]
+    with app.app_context():
+        assert get_db().execute("SELECT count(*) FROM assessment_keys").fetchone() == (5,)
+    assert rosa.get(f"/a/{first}/section/1").status_code == 404  # the oldest, gone
+    assert rosa.get(f"/a/{keys[0]}/section/1").status_code == 404
+    assert all(rosa.get(f"/a/{key}/section/1").status_code == 200 for key in keys[1:])

@@ -56,13 +56,25 @@ def assessment_firm(db: sqlite_utils.Database, assessment_id: int) -> int | None
     return found and found["firm_id"]
 
 
+KEYS_KEPT = 5  # an account's newest keys to one assessment that keep working (a tab, a bookmark)
+
+
 def make_key(db: sqlite_utils.Database, assessment_id: int, user_id: int) -> str:
-    """Return a new key that opens an assessment's pages for one account."""
+    """Return a new key that opens an assessment's pages for one account.
+
+    Each "open" makes one: only the newest KEYS_KEPT of an account's keys to an assessment are
+    kept, so that they do not pile up.
+    """
     token = new_token()
     with write(db):
         db.execute(
             "INSERT INTO assessment_keys (token_hash, assessment_id, user_id, created_at) VALUES (?, ?, ?, ?)",
             [hash_token(token), assessment_id, user_id, now()],
+        )
+        db.execute(
+            "DELETE FROM assessment_keys WHERE assessment_id = ? AND user_id = ? AND rowid NOT IN "
+            "(SELECT rowid FROM assessment_keys WHERE assessment_id = ? AND user_id = ? ORDER BY rowid DESC LIMIT ?)",
+            [assessment_id, user_id, assessment_id, user_id, KEYS_KEPT],
         )
     return token
 

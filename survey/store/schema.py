@@ -365,6 +365,12 @@ def m013_export_jobs(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m014_key_holders(db: sqlite_utils.Database) -> None:
+    # Each new key trims the account's older keys to the same assessment: find them by both.
+    db.execute("CREATE INDEX assessment_keys_holder ON assessment_keys (assessment_id, user_id)")
+
+
 def set_privacy_k(db: sqlite_utils.Database, k: int) -> None:
     """Record the fewest firms a group in the analysis views must hold (the app's PRIVACY_MIN_GROUP)."""
     db.execute("UPDATE meta SET value = ? WHERE key = 'privacy_k'", [str(int(k))])
