@@ -12,7 +12,7 @@ RADAR_BUNDLE = survey/static/build/plotly-radar.min.js
 run: install $(CATALOGS) charts  ## Install, create the database with demo data, serve on http://127.0.0.1:5000
 	$(FLASK) init-db
 	SURVEY_DEMO=true $(FLASK) seed-demo --if-empty --with-users
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	SURVEY_DEMO=true $(FLASK) run --host 127.0.0.1 --port 5000  # a demonstration: exports hold the demo firms
 
 test: install $(CATALOGS) charts browser  ## Install, check the house style and run every test
 	$(BIN)/ruff format --check .

@@ -59,7 +59,8 @@ DEFAULTS = {
     # The most assessments an XLSX export builds while the page waits (XlsxWriter writes about
     # 1,500 rows a second); a bigger one is made by a process of its own. CSV and JSON stream.
     "XLSX_INLINE_ROWS": 2000,
-    # A demonstration site: `seed-demo --with-users` may create accounts whose passwords it prints.
+    # A demonstration site: `seed-demo --with-users` may create accounts whose passwords it prints,
+    # and exports hold the demo firms (on a real site they would only blur the figures).
     "DEMO": False,
     # A slow owner must not lose a page of answers to an expired token: the section view
     # keeps what was typed and asks to save again; the lifetime only bounds replay.
