@@ -26,10 +26,10 @@ DEFAULTS = {
     # The address owners reach the site at, e.g. "https://encuesta.example.org": private links
     # are built from it rather than from the Host header a client sends.
     "BASE_URL": None,
-    "TRUSTED_HOSTS": None,
+    "TRUSTED_HOSTS": None,  # None: the host of BASE_URL when it is set, else any host
     # How many proxies (nginx) stand in front of the app: their X-Forwarded-For and -Proto headers
     # give the client's address (for login limits) and scheme. 0: trust no such header.
-    "TRUSTED_PROXIES": 0,  # None: the host of BASE_URL when it is set, else any host
+    "TRUSTED_PROXIES": 0,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SECURE": False,

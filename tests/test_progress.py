@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import textwrap
 
@@ -18,14 +17,6 @@ from survey.reports.progress import build_progress
 
 def soup_of(response) -> BeautifulSoup:
     return BeautifulSoup(response.get_data(as_text=True), "html.parser")
-
-
-def stored_scores(app, token_or_id) -> dict:
-    import sqlite3
-
-    with sqlite3.connect(app.config["DATABASE"]) as db:
-        row = db.execute("SELECT scores_json FROM assessments WHERE id = ?", [token_or_id]).fetchone()
-    return json.loads(row[0])
 
 
 def follow_up(client, token: str, overrides: dict) -> str:

@@ -156,6 +156,12 @@ def stored_scores(assessment: dict) -> Scores:
     return Scores.from_dict(json.loads(assessment["scores_json"]))
 
 
+def verified_scores(assessment: dict) -> Scores | None:
+    """Return the scores of an assessment's answers as a consultant checked them, or None before a check."""
+    stored = assessment["verified_scores_json"]
+    return Scores.from_dict(json.loads(stored)) if stored else None
+
+
 def load_answers(db: sqlite_utils.Database, assessment_id: int) -> dict[str, Any]:
     """Return every stored answer of an assessment, by question id."""
     rows = db.execute("SELECT question_id, value FROM answers WHERE assessment_id = ?", [assessment_id])

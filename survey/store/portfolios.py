@@ -14,15 +14,6 @@ from .rows import one, rows
 from .versions import ensure_published
 
 
-def assign(db: sqlite_utils.Database, firm_id: int, user_id: int) -> None:
-    """Put a firm in a consultant's portfolio (again is harmless)."""
-    with write(db):
-        db.execute(
-            "INSERT OR IGNORE INTO firm_consultants (firm_id, user_id, assigned_at) VALUES (?, ?, ?)",
-            [firm_id, user_id, now()],
-        )
-
-
 def is_assigned(db: sqlite_utils.Database, firm_id: int, user_id: int) -> bool:
     """Whether a firm is in a consultant's portfolio."""
     found = db.execute("SELECT 1 FROM firm_consultants WHERE firm_id = ? AND user_id = ?", [firm_id, user_id])

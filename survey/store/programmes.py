@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import sqlite_utils
 
 from .assessments import now
 from .connection import write
+from .portfolios import leave_programme_if_alone
 from .rows import one, rows
 
 
@@ -90,18 +93,26 @@ def firms_held_back(db: sqlite_utils.Database, programme_id: int) -> int:
     ).fetchone()[0]
 
 
-def consultants(db: sqlite_utils.Database, active_only: bool = True) -> list[dict]:
-    """Return the consultant accounts (only those that may log in, unless told), by name."""
+def consultants(db: sqlite_utils.Database) -> list[dict]:
+    """Return every consultant account, by name, with its programme's id and whether it may log in."""
     return rows(
         db,
         "SELECT id, name, email, programme_id, is_active FROM users WHERE role = 'consultant' "
-        + ("AND is_active = 1 " if active_only else "")
-        + "ORDER BY name COLLATE NOCASE, email",
+        "ORDER BY name COLLATE NOCASE, email",
         [],
     )
 
 
 FIRMS_PAGE = 50
+
+
+class FirmPage(NamedTuple):
+    """A page of firms, how many match in all, which page it is and how many there are."""
+
+    firms: list[dict]
+    total: int
+    page: int
+    pages: int
 
 
 def find_firms(
@@ -111,8 +122,8 @@ def find_firms(
     consultant_id: int | None = None,
     page: int = 1,
     consenting_only: bool = False,
-) -> tuple[list[dict], int]:
-    """Return a page of firms (by name) matching a search, programme or consultant, and how many match.
+) -> FirmPage:
+    """Return a page of firms (by name) matching a search, programme or consultant; past the last page, the last.
 
     Each firm comes with its programme's name, its consultants' names and its latest submitted
     assessment's id. `consenting_only`: only firms whose owners let managers read their answers.
@@ -131,6 +142,8 @@ def find_firms(
         where.append("f.answers_to_programme = 1")
     condition = " AND ".join(where)
     total = db.execute(f"SELECT count(*) FROM firms f WHERE {condition}", params).fetchone()[0]
+    pages = max(1, -(-total // FIRMS_PAGE))
+    page = min(max(page, 1), pages)
     found = rows(
         db,
         f"""
@@ -143,9 +156,9 @@ def find_firms(
          WHERE {condition}
          ORDER BY f.name COLLATE NOCASE, f.id LIMIT ? OFFSET ?
         """,
-        [*params, FIRMS_PAGE, (max(page, 1) - 1) * FIRMS_PAGE],
+        [*params, FIRMS_PAGE, (page - 1) * FIRMS_PAGE],
     )
-    return found, total
+    return FirmPage(found, total, page, pages)
 
 
 def firm_with_team(db: sqlite_utils.Database, firm_id: int) -> dict | None:
@@ -166,7 +179,7 @@ def assign_firm(db: sqlite_utils.Database, firm_id: int, programme_id: int | Non
     """Give a firm exactly these consultants (moving it from the others) and this programme (or none).
 
     A firm taken out of its programme takes back its owner's consent to the managers reading
-    its answers: it was given to that programme.
+    its answers: it was given to that programme. A firm left with no consultant leaves it too.
     """
     stamp = now()
     with write(db):
@@ -183,6 +196,7 @@ def assign_firm(db: sqlite_utils.Database, firm_id: int, programme_id: int | Non
             "INSERT OR IGNORE INTO firm_consultants (firm_id, user_id, assigned_at) VALUES (?, ?, ?)",
             [(firm_id, user_id, stamp) for user_id in consultant_ids],
         )
+        leave_programme_if_alone(db, firm_id)
 
 
 def move_clients(db: sqlite_utils.Database, from_id: int, to_id: int) -> int:

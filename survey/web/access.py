@@ -16,7 +16,7 @@ from flask_login import current_user
 from ..core.model import Questionnaire
 from ..store.assessments import find_assessment
 from ..store.owners import is_owner
-from ..store.portfolios import is_assigned
+from ..store.portfolios import assessment_firm, is_assigned
 from ..store.programmes import manager_may_read
 from .database import get_db, registry
 from .language import gettext as _
@@ -46,6 +46,14 @@ def may_open_firm(firm_id: int) -> bool:
     if current_user.role == "consultant":
         return is_assigned(get_db(), firm_id, current_user.id)
     return current_user.role == "owner" and is_owner(get_db(), firm_id, current_user.id)
+
+
+def firm_of_assessment(assessment_id: int) -> int:
+    """Return an assessment's firm when the account may open it; 404 for any other, as for none."""
+    firm_id = assessment_firm(get_db(), assessment_id)
+    if firm_id is None or not may_open_firm(firm_id):
+        abort(404)
+    return firm_id
 
 
 def may_read_firm(firm_id: int) -> bool:

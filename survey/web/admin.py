@@ -129,11 +129,11 @@ def person(row: dict) -> str:
     return text if row["is_active"] else _("%(person)s · deactivated", person=text)
 
 
-def move_form(db, **options) -> MoveClientsForm:
+def move_form(people: list[dict], **options) -> MoveClientsForm:
     """Return the form that moves a consultant's clients: from any consultant, to one who may log in."""
     form = MoveClientsForm(**options)
-    form.source.choices = [SelectChoice(c["id"], person(c)) for c in programmes_store.consultants(db, False)]
-    form.target.choices = [SelectChoice(c["id"], person(c)) for c in programmes_store.consultants(db)]
+    form.source.choices = [SelectChoice(c["id"], person(c)) for c in people]
+    form.target.choices = [SelectChoice(c["id"], person(c)) for c in people if c["is_active"]]
     if form.target.data is None and len(form.target.choices) > 1:
         form.target.data = form.target.choices[1].value  # not the same one as "from" to begin with
     return form
@@ -166,30 +166,29 @@ def user(user_id: int):
 @requires("admin")
 def firms():
     """Find firms by name, programme or consultant, with who follows each; move a consultant's clients."""
-    return render_firms(get_db(), move_form(get_db()))
+    people = programmes_store.consultants(get_db())
+    return render_firms(get_db(), move_form(people), people)
 
 
-def render_firms(db, move: MoveClientsForm):
+def render_firms(db, move: MoveClientsForm, people: list[dict]):
     """Render the firms page for the query string's search, with the form that moves clients."""
     search = request.args.get("q", "").strip()[:100]
     programme = request.args.get("programme", "")
     consultant = request.args.get("consultant", "")
-    found, total = programmes_store.find_firms(db, search, number(programme), number(consultant), 1)
-    pages = max(1, -(-total // programmes_store.FIRMS_PAGE))
-    page = min(page_number(request.args.get("page")), pages)
-    if page > 1:
-        found, _total = programmes_store.find_firms(db, search, number(programme), number(consultant), page)
+    found = programmes_store.find_firms(
+        db, search, number(programme), number(consultant), page_number(request.args.get("page"))
+    )
     return render_template(
         "admin/firms.html",
-        firms=found,
-        total=total,
-        page=page,
-        pages=pages,
+        firms=found.firms,
+        total=found.total,
+        page=found.page,
+        pages=found.pages,
         search=search,
         programme=programme,
         consultant=consultant,
         programmes=store.list_programmes(db),
-        consultants=programmes_store.consultants(db, False),
+        consultants=people,
         move=move,
     ), (400 if move.errors else 200)
 
@@ -199,14 +198,15 @@ def render_firms(db, move: MoveClientsForm):
 def move_clients():
     """Move every client of one consultant to another of the same programme, e.g. when one leaves."""
     db = get_db()
-    form = move_form(db)
+    people = programmes_store.consultants(db)
+    form = move_form(people)
     if form.validate_on_submit():
-        people = {c["id"]: c for c in programmes_store.consultants(db, False)}
-        if people[form.source.data]["programme_id"] != people[form.target.data]["programme_id"]:
+        by_id = {c["id"]: c for c in people}
+        if by_id[form.source.data]["programme_id"] != by_id[form.target.data]["programme_id"]:
             # Owners agreed to their consultant's programme: clients do not change programme here.
             form.target.errors.append(_("Choose a consultant of the same programme."))
     if form.errors:
-        return render_firms(db, form)  # the errors beside the form, the choices kept
+        return render_firms(db, form, people)  # the errors beside the form, the choices kept
     moved = programmes_store.move_clients(db, form.source.data, form.target.data)
     flash(_("%(num)s clients moved.", num=moved), "info")
     return redirect(url_for(".firms", consultant=form.target.data))
@@ -234,7 +234,7 @@ def firm(firm_id: int):
     # The programme's consultants who may log in, and any other the firm still has, to take off it.
     people = [
         c
-        for c in programmes_store.consultants(db, False)
+        for c in programmes_store.consultants(db)
         if (c["is_active"] and c["programme_id"] == current) or c["id"] in found["consultant_ids"]
     ]
     form.consultants.choices = [SelectChoice(c["id"], person(c)) for c in people]
@@ -246,7 +246,7 @@ def firm(firm_id: int):
             )
         else:
             kept = int(form.programme.data) if form.programme.data else None
-            programmes_store.assign_firm(db, firm_id, kept if form.consultants.data else None, form.consultants.data)
+            programmes_store.assign_firm(db, firm_id, kept, form.consultants.data)
             flash(_("%(name)s saved.", name=found["name"]), "info")
             return redirect(url_for(".firms", q=found["name"]))
     return render_template("admin/firm.html", form=form, firm=found, followed=followed), (400 if form.errors else 200)

@@ -9,7 +9,7 @@ from wtforms import SelectChoice
 from ..reports.portfolio import SORTS, STATUSES, choose_clients, client_row
 from ..store import portfolios as store
 from ..store import users as store_users
-from .access import may_open_firm, private_link
+from .access import firm_of_assessment, may_open_firm, private_link
 from .account_forms import CodeForm, NoteForm
 from .accounts import requires
 from .database import get_db, registry
@@ -111,19 +111,11 @@ def join():
     return render_template("consultant/join.html", form=form), 400 if form.errors and status == 200 else status
 
 
-def assessment_of_client(assessment_id: int) -> int:
-    """Return an assessment's firm when the account may open it; 404 for any other, as for none."""
-    firm_id = store.assessment_firm(get_db(), assessment_id)
-    if firm_id is None or not may_open_firm(firm_id):
-        abort(404)
-    return firm_id
-
-
 @bp.post("/assessments/<int:assessment_id>/open")
 @requires("consultant", "admin")
 def open_assessment(assessment_id: int):
     """Open a client's assessment (to go on filling it in, or to read its results) with a key of one's own."""
-    assessment_of_client(assessment_id)
+    firm_of_assessment(assessment_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     return redirect(url_for("owner.resume", token=store.make_key(get_db(), assessment_id, current_user.id)))
@@ -133,7 +125,7 @@ def open_assessment(assessment_id: int):
 @requires("consultant", "admin")
 def owner_link(assessment_id: int):
     """Make a new private link for the client's owner to answer or read on their own; the old one stops."""
-    assessment_of_client(assessment_id)
+    firm_of_assessment(assessment_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     token = store.new_private_link(get_db(), assessment_id)

@@ -22,6 +22,7 @@ from ..core.profile import SECTORS, SIZES
 from ..reports.export import codebook_csv, csv_lines, json_chunks, write_xlsx
 from ..store import exports as store
 from ..store import jobs, programmes
+from ..store.users import list_programmes
 from .accounts import requires
 from .arguments import number
 from .database import get_db, own_connection, registry
@@ -87,7 +88,7 @@ def page():
         sectors=SECTORS,
         sizes=SIZES,
         regions=current_app.config["REGIONS"],
-        programmes=programmes.programmes_overview(get_db()) if current_user.role == "admin" else [],
+        programmes=list_programmes(get_db()) if current_user.role == "admin" else [],
         inline_rows=current_app.config["XLSX_INLINE_ROWS"],
     )
 

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import json
-
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from markupsafe import Markup
 
 from ..core.navigation import next_section
-from ..core.scoring import Scores, hidden_questions, visible_answers
+from ..core.scoring import hidden_questions, visible_answers
 from ..reports.progress import change_table
 from ..reports.results import build_results
 from ..store import assessments as store
@@ -207,18 +205,23 @@ def actions(opened: Opened):
 
 
 def render_results(opened: Opened, template: str):
-    """Render a results page of a submitted assessment, against its peer group."""
+    """Render a results page of a submitted assessment, against its peer group.
+
+    The list of every action shows the report alone: the history, the plan, the check and the
+    account are read only for the results page (the plan not on a shared copy, which hides it).
+    """
     db, assessment = get_db(), opened.assessment
     scores = store.stored_scores(assessment)
     comparison = peer_comparison(db, assessment, scores, current_app.config["PEER_GROUP_MINIMUM"])
     answers = store.load_answers(db, assessment["id"])
     report = build_results(opened.questionnaire, scores, answers, comparison, assessment, say().language)
-    history = store.firm_history(db, assessment["firm_id"])
-    plan = plan_summary(db, assessment["firm_id"])
+    if template != "owner/results.html":
+        return render_template(template, assessment=assessment, report=report)
+    shared = g.get("shared")
     verified, check = None, None
-    if assessment["verified_scores_json"]:
+    checked = store.verified_scores(assessment)
+    if checked is not None:
         # The same table as progress: self-declared "before", verified "after", the difference.
-        checked = Scores.from_dict(json.loads(assessment["verified_scores_json"]))
         q = opened.questionnaire
         verified = change_table(q, scores, q, checked, say(), say().language)
         shown = visible_answers(q, answers)[0]
@@ -228,11 +231,11 @@ def render_results(opened: Opened, template: str):
         assessment=assessment,
         report=report,
         form=ConfirmForm(),
-        history=history,
-        plan=plan,
+        history=store.firm_history(db, assessment["firm_id"]),
+        plan=None if shared else plan_summary(db, assessment["firm_id"]),
         verified=verified,
         check=check,
-        kept=g.get("shared") or kept_by_owner(assessment["firm_id"]),
+        kept=shared or kept_by_owner(assessment["firm_id"]),
     )
 
 

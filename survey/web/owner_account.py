@@ -10,7 +10,7 @@ from flask_login import current_user
 from ..store import owners as store
 from ..store import portfolios
 from ..store import users as store_users
-from .access import Opened, may_open_firm, opens_assessment
+from .access import Opened, firm_of_assessment, opens_assessment
 from .account_forms import AttachForm, RegisterForm
 from .accounts import load_account, requires
 from .auth import home_of, start_session
@@ -124,9 +124,7 @@ def detach(firm_id: int):
 @requires("owner")
 def open_assessment(assessment_id: int):
     """Open one of the account's assessments with a key of the owner's own."""
-    firm_id = portfolios.assessment_firm(get_db(), assessment_id)
-    if firm_id is None or not may_open_firm(firm_id):
-        abort(404)
+    firm_of_assessment(assessment_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     return redirect(url_for("owner.resume", token=portfolios.make_key(get_db(), assessment_id, current_user.id)))

@@ -5,12 +5,10 @@ The aggregate views every manager sees belong to the dashboard; these pages show
 
 from __future__ import annotations
 
-import json
-
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
-from ..core.scoring import Scores, hidden_questions
+from ..core.scoring import hidden_questions
 from ..reports.progress import change_table
 from ..store import assessments as store_assessments
 from ..store import programmes as store
@@ -30,23 +28,20 @@ def firms():
     """Say what the manager's programme lets them see; list its firms when that includes answers."""
     db = get_db()
     programme = store.get_programme(db, current_user.programme_id) if current_user.programme_id else None
-    found, total, held_back, search = [], 0, 0, request.args.get("q", "").strip()[:100]
-    page = page_number(request.args.get("page"))
+    found, held_back, search = store.FirmPage([], 0, 1, 1), 0, request.args.get("q", "").strip()[:100]
     if programme and programme["managers_see_answers"]:
-        found, total = store.find_firms(db, search, programme["id"], page=page, consenting_only=True)
-        if not found and page > 1:  # past the last page: the last one
-            page = max(1, -(-total // store.FIRMS_PAGE))
-            found, total = store.find_firms(db, search, programme["id"], page=page, consenting_only=True)
+        page = page_number(request.args.get("page"))
+        found = store.find_firms(db, search, programme["id"], page=page, consenting_only=True)
         held_back = store.firms_held_back(db, programme["id"])
     return render_template(
         "programme/firms.html",
         programme=programme,
-        firms=found,
-        total=total,
+        firms=found.firms,
+        total=found.total,
         held_back=held_back,
         search=search,
-        page=page,
-        pages=max(1, -(-total // store.FIRMS_PAGE)),
+        page=found.page,
+        pages=found.pages,
     )
 
 
@@ -63,10 +58,8 @@ def assessment(assessment_id: int):
         abort(404)
     questionnaire = registry().get(db, found["questionnaire_id"], found["questionnaire_version"])
     language = language_for(questionnaire)
-    declared_scores = Scores.from_dict(json.loads(found["scores_json"]))
-    verified_scores = (
-        Scores.from_dict(json.loads(found["verified_scores_json"])) if found["verified_scores_json"] else None
-    )
+    declared_scores = store_assessments.stored_scores(found)
+    verified_scores = store_assessments.verified_scores(found)
     table = change_table(
         questionnaire, declared_scores, questionnaire, verified_scores or declared_scores, say(), say().language
     )
