@@ -343,3 +343,13 @@ def test_the_admin_moves_firms_only_among_the_consultants_of_their_programme(app
 def test_odd_numbers_in_addresses_are_not_server_errors(app, path):
     admin = account(app, "admin@example.org", "admin")
     assert admin.get(path).status_code in (200, 404)
+
+
+def test_a_firm_left_with_no_consultant_by_the_admin_leaves_its_programme(app):
+    rosa = account(app, "rosa@example.org", "consultant", "SCORE Perú")
+    new_client(rosa, "Carpintería Ccori")
+    firm_id, programme_id = scalar(app, "SELECT id FROM firms"), scalar(app, "SELECT programme_id FROM firms")
+    admin = account(app, "admin@example.org", "admin")
+    assert post(admin, f"/admin/firms/{firm_id}", {"programme": programme_id}).status_code == 302  # none ticked
+    assert scalar(app, "SELECT count(*) FROM firm_consultants") == 0
+    assert scalar(app, "SELECT programme_id FROM firms") is None
