@@ -19,6 +19,7 @@ from flask.cli import with_appcontext
 from .core.questionnaire import QuestionnaireError, load_questionnaire
 from .reports.datasette import metadata
 from .reports.export import codebook_csv, csv_lines, json_chunks, write_xlsx
+from .store.cohorts import rebuild_cohorts
 from .store.connection import connect, write
 from .store.demo import DEMO_ACCOUNTS, drop_demo, has_assessments, store_demo, store_demo_accounts, store_demo_work
 from .store.exports import ExportFilter, Scope, export_records
@@ -150,7 +151,7 @@ def drop_demo_command() -> None:
 @click.command("rebuild-aggregates")
 @with_appcontext
 def rebuild_aggregates() -> None:
-    """Count every firm's latest scores into the peer groups again, from the scores.
+    """Count every firm's latest scores into the peer groups again, and make the dashboard's rows again.
 
     Each submission keeps the groups up to date; this is for a database restored or edited by
     hand. Safe while the app runs: one write transaction.
@@ -162,10 +163,11 @@ def rebuild_aggregates() -> None:
         migrate(db)
         with write(db):
             rebuild_peer_bins(db)
+            rebuild_cohorts(db)
         groups, firms = peer_groups_held(db)
     finally:
         db.close()
-    click.echo(f"Rebuilt {groups} peer groups from the latest scores of {firms} firms.")
+    click.echo(f"Rebuilt {groups} peer groups from the latest scores of {firms} firms, and the dashboard's rows.")
 
 
 @click.command("export")

@@ -248,7 +248,7 @@ def test_the_owner_sees_their_programme_and_decides_what_its_managers_read(app):
 def test_a_manager_logs_in_to_the_programme_page(app):
     account(app, "gestora@example.org", "manager", "SCORE Perú")
     client = english(app)
-    assert log_in(client, email="gestora@example.org").headers["Location"] == "/programme"
+    assert log_in(client, email="gestora@example.org").headers["Location"] == "/programme/dashboard"
 
 
 # --------------------------------------------------------------------------- accounts

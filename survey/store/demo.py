@@ -109,6 +109,9 @@ def store_demo_accounts(db: sqlite_utils.Database, password_hashes: dict[str, st
             db.execute(
                 "UPDATE firms SET programme_id = ?, answers_to_programme = 1 WHERE id = ?", [programme_id, firm_id]
             )
+        # The other synthetic firms make up the rest of the demo programme's cohort, seen by its
+        # manager in aggregate only: the dashboard has a programme's worth of firms to show.
+        db.execute("UPDATE firms SET programme_id = ? WHERE is_demo = 1 AND programme_id IS NULL", [programme_id])
         owner = db.execute("SELECT id FROM users WHERE email = ?", [DEMO_ACCOUNTS[3][1]]).fetchone()[0]
         if firms:  # the demo owner keeps in her account the client that store_demo_work gives a plan
             db.execute(
@@ -168,6 +171,7 @@ def drop_demo(db: sqlite_utils.Database) -> int:
         db.execute("DELETE FROM users WHERE is_demo = 1")
         count = db.execute("SELECT count(*) FROM firms WHERE is_demo = 1").fetchone()[0]
         db.execute("DELETE FROM scores WHERE is_demo = 1")
+        db.execute("DELETE FROM cohort_scores WHERE is_demo = 1")
         db.execute("DELETE FROM answers WHERE assessment_id IN (SELECT id FROM assessments WHERE is_demo = 1)")
         db.execute("DELETE FROM assessments WHERE is_demo = 1")
         db.execute("DELETE FROM firms WHERE is_demo = 1")

@@ -371,6 +371,46 @@ def m014_key_holders(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX assessment_keys_holder ON assessment_keys (assessment_id, user_id)")
 
 
+@migrations()
+def m015_cohort_scores(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        -- The dashboard's rows: one per submitted assessment, narrow, so that a view reads a
+        -- hundred thousand firms in one pass. Scores are packed as one 16-bit little-endian
+        -- count of tenths of a point per dimension, in the order cohort_layouts gives for the
+        -- version (-1: no score). Kept by each submission and check; rebuilt from the assessments.
+        CREATE TABLE cohort_layouts (
+            questionnaire_id TEXT NOT NULL,
+            questionnaire_version INTEGER NOT NULL,
+            dimensions TEXT NOT NULL,
+            PRIMARY KEY (questionnaire_id, questionnaire_version)
+        );
+        CREATE TABLE cohort_scores (
+            assessment_id INTEGER PRIMARY KEY REFERENCES assessments(id) ON DELETE CASCADE,
+            firm_id INTEGER NOT NULL,
+            questionnaire_id TEXT NOT NULL,
+            questionnaire_version INTEGER NOT NULL,
+            sector TEXT NOT NULL,
+            size TEXT NOT NULL,
+            region TEXT NOT NULL,
+            period TEXT NOT NULL,
+            is_demo INTEGER NOT NULL,
+            is_latest INTEGER NOT NULL,  -- the firm's latest submission on this questionnaire
+            last_of_period INTEGER NOT NULL,  -- the firm's last submission in its period
+            baseline_id INTEGER NOT NULL,  -- the firm's first submission on this questionnaire
+            declared BLOB NOT NULL,
+            verified BLOB  -- NULL until a consultant checks an answer
+        );
+        CREATE INDEX cohort_latest ON cohort_scores (questionnaire_id, questionnaire_version, is_latest);
+        CREATE INDEX cohort_period ON cohort_scores (questionnaire_id, questionnaire_version, period, last_of_period);
+        CREATE INDEX cohort_firm ON cohort_scores (firm_id, questionnaire_id);
+        """
+    )
+    from .cohorts import rebuild_cohorts  # noqa: PLC0415 (cohorts' callers import this module)
+
+    rebuild_cohorts(db)
+
+
 def set_privacy_k(db: sqlite_utils.Database, k: int) -> None:
     """Record the fewest firms a group in the analysis views must hold (the app's PRIVACY_MIN_GROUP)."""
     db.execute("UPDATE meta SET value = ? WHERE key = 'privacy_k'", [str(int(k))])

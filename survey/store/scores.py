@@ -10,6 +10,7 @@ import sqlite_utils
 
 from ..core.benchmarks import BINS, BINS_PER_POINT, BinnedScores, bin_of
 from ..core.scoring import Scores
+from .cohorts import add_submission
 
 # Bins are stored little-endian whatever the machine, so that a database file moves between machines.
 _SWAP = sys.byteorder != "little"
@@ -103,8 +104,8 @@ def bins_held(db: sqlite_utils.Database) -> list[tuple]:
 def store_scores(db: sqlite_utils.Database, assessment: dict, scores: Scores, period: str, is_demo: int = 0) -> None:
     """Write one row per scored dimension; earlier assessments of the firm stop being its latest.
 
-    The peer groups follow in the same transaction: the firm's earlier latest scores leave
-    them, the new ones come in.
+    The peer groups and the dashboard's rows follow in the same transaction: the firm's earlier
+    latest scores leave the groups, the new ones come in.
     """
     leaving = [
         (*row, -1)
@@ -134,6 +135,7 @@ def store_scores(db: sqlite_utils.Database, assessment: dict, scores: Scores, pe
     group = (scores.questionnaire_id, scores.version, assessment["sector"], assessment["size"])
     coming = [(*group, d, score, 1) for d, score in scores.dimensions().items() if score is not None]
     count_in_bins(db, leaving + coming)
+    add_submission(db, assessment, scores, period, is_demo)
 
 
 def firm_scores(db: sqlite_utils.Database, firm_id: int, questionnaire_id: str, version: int) -> dict[str, float]:

@@ -10,6 +10,7 @@ import sqlite_utils
 from ..core.questionnaire import Questionnaire
 from ..core.scoring import Scores, score_response
 from .assessments import decode_answer, encode_answer, load_answers, now
+from .cohorts import set_verified
 from .connection import write
 
 
@@ -68,4 +69,5 @@ def save_checks(
             "UPDATE assessments SET verified_scores_json = ? WHERE id = ?",
             [json.dumps(scores.to_dict()), assessment_id],
         )
+        set_verified(db, assessment_id, scores)
     return scores

@@ -19,7 +19,10 @@ from markupsafe import Markup
 
 from .static_files import Packed, pack, send_packed, serve_static
 
-CHART_BUNDLES = {"radar": "build/plotly-radar.min.js"}  # made by `make` from survey/bundles/
+CHART_BUNDLES = {
+    "radar": "build/plotly-radar.min.js",
+    "dashboard": "build/plotly-dashboard.min.js",
+}  # made by `make` from survey/bundles/
 _warned: set[str] = set()
 
 

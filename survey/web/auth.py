@@ -52,7 +52,7 @@ def start_session(account) -> None:
 HOMES = {
     "consultant": "consultant.portfolio",
     "owner": "owners.mine",
-    "manager": "programme.firms",
+    "manager": "programme.dashboard",
     "admin": "admin.firms",
 }
 HOME_LABELS = {

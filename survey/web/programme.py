@@ -1,25 +1,30 @@
-"""A programme manager's pages about single firms: only where the programme lets its managers read answers.
-
-The aggregate views every manager sees belong to the dashboard; these pages show one firm at a time.
+"""A programme manager's pages: the dashboard of the programme's firms in aggregate, which every
+manager sees, and single firms, only where the programme lets its managers read answers.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, Response, abort, current_app, render_template, request
 from flask_login import current_user
 
+from ..core.profile import SECTORS, SIZES
 from ..core.scoring import hidden_questions
+from ..reports.dashboard import build_dashboard, dashboard_csv
 from ..reports.progress import change_table
 from ..store import assessments as store_assessments
+from ..store import cohorts
 from ..store import programmes as store
+from ..store.users import list_programmes
 from .access import may_read_firm
 from .accounts import requires
-from .arguments import page_number
+from .arguments import number, page_number
 from .database import get_db, registry
+from .language import gettext as _
 from .language import say
 from .section_page import language_for
 
 bp = Blueprint("programme", __name__, url_prefix="/programme")
+FILTERS = ("programme", "sector", "size", "region", "period", "version", "basis")
 
 
 @bp.route("")
@@ -74,3 +79,96 @@ def assessment(assessment_id: int):
         answers=answers,
         hidden=hidden_questions(questionnaire, answers),
     )
+
+
+def dashboard_view() -> tuple[dict, dict]:
+    """Read the filters of the query string (anything unknown is ignored) and build the view's figures.
+
+    A manager sees their own programme's firms; an administrator every firm, or one programme's.
+    """
+    args, db, config = request.args, get_db(), current_app.config
+    questionnaire = registry().current[config["DEFAULT_QUESTIONNAIRE"]]
+    held_versions = cohorts.versions(db, questionnaire.id) or [questionnaire.version]
+    version = number(args.get("version"))
+    if version in held_versions and version != questionnaire.version:
+        questionnaire = registry().get(db, questionnaire.id, version)
+    periods = cohorts.periods(db, questionnaire.id, questionnaire.version)
+    programme_list = list_programmes(db) if current_user.role == "admin" else []
+    if current_user.role == "admin":
+        programme_id = number(args.get("programme"))
+        programme_id = programme_id if any(p["id"] == programme_id for p in programme_list) else None
+    else:
+        programme_id = current_user.programme_id
+    chosen = {
+        "programme": programme_id,
+        "sector": args.get("sector") if args.get("sector") in SECTORS else None,
+        "size": args.get("size") if args.get("size") in SIZES else None,
+        "region": args.get("region") if args.get("region") in config["REGIONS"] else None,
+        "period": args.get("period") if args.get("period") in periods else None,
+        "version": questionnaire.version,
+        "basis": "verified" if args.get("basis") == "verified" else "declared",
+    }
+    filters = cohorts.CohortFilter(
+        programme_id, chosen["sector"], chosen["size"], chosen["region"], chosen["period"], config["DEMO"]
+    )
+    verified = chosen["basis"] == "verified"
+    rows = cohorts.read_rows(db, questionnaire.id, questionnaire.version, filters, verified)
+    pairs = cohorts.read_pairs(db, questionnaire.id, questionnaire.version, filters, verified)
+    k = config["PRIVACY_MIN_GROUP"]
+    figures = build_dashboard(questionnaire, rows, pairs, k, say(), say().language)
+    words = say()
+    options = {  # each filter's choices as (value, label)
+        "programmes": [(p["id"], p["name"]) for p in programme_list],
+        "sectors": [(code, words(label)) for code, label in SECTORS.items()],
+        "sizes": [(code, words(label)) for code, label in SIZES.items()],
+        "regions": [(region, region) for region in config["REGIONS"]],
+        "periods": [(period, _("Last assessment in %(period)s", period=period)) for period in periods],
+        "versions": [(v, str(v)) for v in held_versions],
+        "bases": [("declared", _("Self-declared")), ("verified", _("Verified by a consultant (firms checked)"))],
+    }
+    context = {"chosen": chosen, "options": options, "questionnaire": questionnaire}
+    return figures, context | {"described": described(context)}
+
+
+@bp.route("/dashboard")
+@requires("manager", "admin")
+def dashboard():
+    """The programme's firms in aggregate, filtered: spreads, sector medians, levels, room and change."""
+    if current_user.role == "manager" and not current_user.programme_id:
+        return render_template("programme/dashboard.html", view=None)
+    view, context = dashboard_view()
+    query = {name: value for name, value in request.args.items() if name in FILTERS and value}
+    return render_template("programme/dashboard.html", view=view, query=query, **context)
+
+
+@bp.route("/dashboard.csv")
+@requires("manager", "admin")
+def dashboard_download():
+    """The dashboard's tables as one CSV, under the same privacy rule: no figure for fewer than k firms."""
+    if current_user.role == "manager" and not current_user.programme_id:
+        abort(404)
+    view, context = dashboard_view()
+    return Response(
+        "".join(dashboard_csv(view, context["described"], say())),
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="dashboard.csv"'},
+    )
+
+
+def described(context: dict) -> list[tuple[str, str]]:
+    """Return the view's filters in words, for the top of its CSV."""
+    chosen, words = context["chosen"], say()
+    programme_names = dict(context["options"]["programmes"])
+    if current_user.role == "manager":
+        found = store.get_programme(get_db(), current_user.programme_id)
+        programme_names[current_user.programme_id] = found["name"] if found else ""
+    questionnaire = context["questionnaire"]
+    return [
+        (_("Questionnaire"), f"{questionnaire.text(questionnaire.title, words.language)} v{questionnaire.version}"),
+        (_("Programme"), programme_names.get(chosen["programme"], _("All programmes"))),
+        (_("Sector"), words.sector(chosen["sector"]) if chosen["sector"] else _("All sectors")),
+        (_("Size"), words(SIZES[chosen["size"]]) if chosen["size"] else _("All sizes")),
+        (_("Region"), chosen["region"] or _("All regions")),
+        (_("Period"), chosen["period"] or _("Each firm's latest assessment")),
+        (_("Scores"), _("Verified") if chosen["basis"] == "verified" else _("Self-declared")),
+    ]

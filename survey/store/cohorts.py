@@ -1,0 +1,220 @@
+"""The dashboard's rows: each submitted assessment's scores packed small, with what a view filters on.
+
+A view of a programme's firms reads one narrow row per firm (its latest assessment, or its last
+in a period) instead of a score row per dimension: a hundred thousand firms in one pass.
+Each submission and each consultant's check keeps the rows in its own transaction;
+rebuild_cohorts() makes them again from the assessments.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from array import array
+from typing import NamedTuple
+
+import sqlite_utils
+
+from ..core.cohorts import CohortPairs, CohortRows
+from ..core.scoring import Scores
+
+TENTHS = 10  # scores are kept to a tenth of a point
+NO_SCORE = -1
+_SWAP = sys.byteorder != "little"  # packed little-endian whatever the machine: the file moves
+
+
+class CohortFilter(NamedTuple):
+    """Which firms a view holds; None: any."""
+
+    programme_id: int | None = None
+    sector: str | None = None
+    size: str | None = None
+    region: str | None = None
+    period: str | None = None
+    include_demo: bool = False
+
+
+def pack(scores: Scores, dimensions: list[str]) -> bytes:
+    """Return a response's scores as tenths of a point in the layout's order."""
+    found = scores.dimensions()
+    values = array("h", (NO_SCORE if found.get(d) is None else round(found[d] * TENTHS) for d in dimensions))
+    if _SWAP:
+        values.byteswap()
+    return values.tobytes()
+
+
+def layout(db: sqlite_utils.Database, questionnaire_id: str, version: int, scores: Scores | None = None) -> list[str]:
+    """Return the order of a version's dimensions in its packed rows; record it from `scores` the first time."""
+    row = db.execute(
+        "SELECT dimensions FROM cohort_layouts WHERE questionnaire_id = ? AND questionnaire_version = ?",
+        [questionnaire_id, version],
+    ).fetchone()
+    if row:
+        return json.loads(row[0])
+    if scores is None:
+        return []
+    dimensions = list(scores.dimensions())
+    db.execute(
+        "INSERT INTO cohort_layouts (questionnaire_id, questionnaire_version, dimensions) VALUES (?, ?, ?)",
+        [questionnaire_id, version, json.dumps(dimensions)],
+    )
+    return dimensions
+
+
+def add_submission(db: sqlite_utils.Database, assessment: dict, scores: Scores, period: str, is_demo: int) -> None:
+    """Add a submission as its firm's latest and as the last of its period (inside the caller's transaction)."""
+    if all(value is None for value in scores.dimensions().values()):
+        return  # nothing scored: no view counts it (nor do the peer groups)
+    key = [assessment["firm_id"], scores.questionnaire_id]
+    earlier = db.execute(
+        "SELECT baseline_id FROM cohort_scores WHERE firm_id = ? AND questionnaire_id = ? LIMIT 1", key
+    ).fetchone()
+    db.execute("UPDATE cohort_scores SET is_latest = 0 WHERE firm_id = ? AND questionnaire_id = ? AND is_latest", key)
+    db.execute(
+        "UPDATE cohort_scores SET last_of_period = 0 "
+        "WHERE firm_id = ? AND questionnaire_id = ? AND period = ? AND last_of_period",
+        [*key, period],
+    )
+    dimensions = layout(db, scores.questionnaire_id, scores.version, scores)
+    db.execute(
+        "INSERT INTO cohort_scores (assessment_id, firm_id, questionnaire_id, questionnaire_version, sector, size, "
+        "region, period, is_demo, is_latest, last_of_period, baseline_id, declared) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 1, ?, ?)",
+        [
+            assessment["id"],
+            *key,
+            scores.version,
+            assessment["sector"],
+            assessment["size"],
+            assessment["region"],
+            period,
+            is_demo,
+            earlier[0] if earlier else assessment["id"],
+            pack(scores, dimensions),
+        ],
+    )
+
+
+def set_verified(db: sqlite_utils.Database, assessment_id: int, scores: Scores) -> None:
+    """Record the scores a consultant's check gives an assessment (inside the caller's transaction)."""
+    dimensions = layout(db, scores.questionnaire_id, scores.version, scores)
+    db.execute(
+        "UPDATE cohort_scores SET verified = ? WHERE assessment_id = ?", [pack(scores, dimensions), assessment_id]
+    )
+
+
+def rebuild_cohorts(db: sqlite_utils.Database) -> None:
+    """Make every row again from the submitted assessments and their scores (inside the caller's transaction)."""
+    db.execute("DELETE FROM cohort_scores")
+    # The profile as the scores table holds it: the firm's when it submitted.
+    cursor = db.execute(
+        """
+        SELECT a.id, a.firm_id, s.sector, s.size, s.region, s.period, s.is_demo, a.scores_json,
+               a.verified_scores_json
+          FROM assessments a
+          JOIN (SELECT assessment_id, sector, size, region, period, is_demo FROM scores GROUP BY assessment_id) s
+            ON s.assessment_id = a.id
+         WHERE a.status = 'submitted'
+         ORDER BY a.firm_id, a.submitted_at, a.id
+        """
+    )
+    for assessment_id, firm_id, sector, size, region, period, is_demo, declared, verified in cursor.fetchall():
+        profile = {"id": assessment_id, "firm_id": firm_id, "sector": sector, "size": size, "region": region}
+        add_submission(db, profile, Scores.from_dict(json.loads(declared)), period, is_demo)
+        if verified:
+            set_verified(db, assessment_id, Scores.from_dict(json.loads(verified)))
+
+
+def rows_held(db: sqlite_utils.Database) -> list[tuple]:
+    """Return every row as stored, sorted: for comparing rows kept by submissions with rebuilt ones."""
+    return db.execute(
+        "SELECT assessment_id, firm_id, questionnaire_id, questionnaire_version, sector, size, region, period, "
+        "is_demo, is_latest, last_of_period, baseline_id, declared, verified FROM cohort_scores ORDER BY 1"
+    ).fetchall()
+
+
+def _where(questionnaire_id: str, version: int, filters: CohortFilter, alias: str = "c") -> tuple[str, list]:
+    if filters.period is None:
+        where = [f"{alias}.is_latest = 1"]
+        params: list = []
+    else:
+        where = [f"{alias}.period = ?", f"{alias}.last_of_period = 1"]
+        params = [filters.period]
+    where += [f"{alias}.questionnaire_id = ?", f"{alias}.questionnaire_version = ?"]
+    params += [questionnaire_id, version]
+    for column, value in (("sector", filters.sector), ("size", filters.size), ("region", filters.region)):
+        if value is not None:
+            where.append(f"{alias}.{column} = ?")
+            params.append(value)
+    if filters.programme_id is not None:
+        where.append(f"{alias}.firm_id IN (SELECT id FROM firms WHERE programme_id = ?)")
+        params.append(filters.programme_id)
+    if not filters.include_demo:
+        where.append(f"{alias}.is_demo = 0")
+    return " AND ".join(where), params
+
+
+def read_rows(
+    db: sqlite_utils.Database, questionnaire_id: str, version: int, filters: CohortFilter, verified: bool
+) -> CohortRows:
+    """Return each filtered firm's scores once: its latest assessment, or its last in the chosen period.
+
+    `verified`: the scores a consultant's check gives, for the firms checked; else as declared.
+    """
+    where, params = _where(questionnaire_id, version, filters)
+    column = "verified" if verified else "declared"
+    found = db.execute(
+        f"SELECT c.sector, c.{column} FROM cohort_scores c WHERE {where} AND c.{column} IS NOT NULL", params
+    ).fetchall()
+    return CohortRows(
+        layout(db, questionnaire_id, version), [row[0] for row in found], b"".join(row[1] for row in found)
+    )
+
+
+def read_pairs(
+    db: sqlite_utils.Database, questionnaire_id: str, version: int, filters: CohortFilter, verified: bool
+) -> CohortPairs:
+    """Return the filtered firms' follow-ups (as read_rows picks them) that have an earlier baseline, with it."""
+    where, params = _where(questionnaire_id, version, filters)
+    column = "verified" if verified else "declared"
+    found = db.execute(
+        f"SELECT b.questionnaire_version, c.{column}, b.{column} FROM cohort_scores c "
+        f"JOIN cohort_scores b ON b.assessment_id = c.baseline_id "
+        f"WHERE {where} AND c.baseline_id != c.assessment_id AND c.{column} IS NOT NULL AND b.{column} IS NOT NULL",
+        params,
+    ).fetchall()
+    follow_ups: dict[int, list[bytes]] = {}
+    baselines: dict[int, list[bytes]] = {}
+    for baseline_version, follow_up, baseline in found:
+        follow_ups.setdefault(baseline_version, []).append(follow_up)
+        baselines.setdefault(baseline_version, []).append(baseline)
+    return CohortPairs(
+        layout(db, questionnaire_id, version),
+        {
+            v: (layout(db, questionnaire_id, v), b"".join(follow_ups[v]), b"".join(baselines[v]))
+            for v in sorted(baselines)
+        },
+    )
+
+
+def periods(db: sqlite_utils.Database, questionnaire_id: str, version: int) -> list[str]:
+    """Return the periods a version's submissions fall in, newest first."""
+    return [
+        row[0]
+        for row in db.execute(
+            "SELECT DISTINCT period FROM cohort_scores WHERE questionnaire_id = ? AND questionnaire_version = ? "
+            "ORDER BY period DESC",
+            [questionnaire_id, version],
+        )
+    ]
+
+
+def versions(db: sqlite_utils.Database, questionnaire_id: str) -> list[int]:
+    """Return the versions of a questionnaire that have submissions, newest first."""
+    return [
+        row[0]
+        for row in db.execute(
+            "SELECT DISTINCT questionnaire_version FROM cohort_scores WHERE questionnaire_id = ? ORDER BY 1 DESC",
+            [questionnaire_id],
+        )
+    ]
