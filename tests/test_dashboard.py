@@ -41,7 +41,8 @@ def scores_of(q, overall: float, **theme_scores: float) -> Scores:
     pillars = []
     for pillar in q.pillars:
         themes = tuple(ThemeScore(t.id, theme_scores.get(t.id, overall), ()) for t in pillar.themes)
-        mean = sum(t.score for t in themes) / len(themes)
+        scored = [t.score for t in themes if t.score is not None]  # None: the theme does not apply
+        mean = sum(scored) / len(scored)
         level = level_for(pillar.levels, mean)
         pillars.append(PillarScore(pillar.id, mean, level and level.id, themes))
     level = level_for(q.levels, overall)
@@ -157,7 +158,7 @@ def test_no_firm_name_reaches_the_dashboard(app, admin, six_and_four):
         assert "Madera" not in text and "Secreto" not in text
 
 
-def test_level_shares_and_room_are_worked_out_from_the_scores(app, admin, six_and_four):
+def test_level_shares_are_worked_out_from_the_scores(app, admin, six_and_four):
     q = questionnaire(app)
     page = soup(admin.get("/programme/dashboard?sector=wood_furniture"))
     cells = table_row(page, "Share of firms at each level", "Overall")
@@ -167,14 +168,42 @@ def test_level_shares_and_room_are_worked_out_from_the_scores(app, admin, six_an
         counts[level.name["en"]] = counts.get(level.name["en"], 0) + 1
     expected = " · ".join(f"{lv.name['en']}: {round(100 * counts.get(lv.name['en'], 0) / 6)}%" for lv in q.levels)
     assert cells == ["6", expected]
-    # Every theme has the same median (35): the room ranks them by their weight in the overall index.
+
+
+def test_room_ranks_themes_by_weight_times_gap(app, admin):
+    q = questionnaire(app)
+    digital, green = q.pillars[0], q.pillars[1]
+    low, lower = digital.themes[0], green.themes[1]
+    for number in range(5):
+        add_firm(app, f"Firma {number}", "construction", 60, **{low.id: 10, lower.id: 20})
+    page = soup(admin.get("/programme/dashboard"))
     room = page.find("caption", string="Themes by room to improve, most first").find_parent("table")
-    first = room.find("tbody").find("tr").find("th").get_text(strip=True)
-    share = {p.id: p.weight / sum(x.weight for x in q.pillars) for p in q.pillars}
-    weights = {
-        t.title["en"]: share[p.id] * t.weight / sum(x.weight for x in p.themes) for p in q.pillars for t in p.themes
-    }
-    assert weights[first] == max(weights.values())
+    rows = [[c.get_text(strip=True) for c in row.find_all(["th", "td"])] for row in room.find("tbody").find_all("tr")]
+
+    def weight(pillar, theme):
+        return pillar.weight / sum(p.weight for p in q.pillars) * theme.weight / sum(t.weight for t in pillar.themes)
+
+    # Room = weight × (100 − median): 90 and 80 points of gap, then 40 for every other theme.
+    expected = sorted([(weight(digital, low) * 90, low, "10.0"), (weight(green, lower) * 80, lower, "20.0")],
+                      key=lambda found: -found[0])  # fmt: skip
+    assert [row[0] for row in rows[:2]] == [theme.title["en"] for _, theme, _ in expected]
+    assert rows[0][2] == expected[0][2] and rows[0][4] == f"{expected[0][0]:.1f}"
+    assert all(float(row[4]) <= float(rows[1][4]) for row in rows[2:])
+
+
+def test_a_theme_scored_by_fewer_than_five_firms_shows_no_figure(app, admin):
+    q = questionnaire(app)
+    theme = q.pillars[2].themes[0]
+    for number in range(6):
+        add_firm(app, f"Firma {number}", "retail_wholesale", 50, **({theme.id: None} if number < 2 else {}))
+    page = soup(admin.get("/programme/dashboard"))
+    assert table_row(page, "Scores (0-100) per pillar and theme", theme.title["en"]) == [K_TEXT]
+    assert table_row(page, "Scores (0-100) per pillar and theme", "Overall")[0] == "6"
+    cells = table_row(page, "Median theme scores (0-100) by sector", "Retail and wholesale")
+    themes = [t.id for t in q.themes]
+    assert cells[0] == "6" and cells[1 + themes.index(theme.id)] == K_TEXT
+    room = page.find("caption", string="Themes by room to improve, most first").find_parent("table")
+    assert theme.title["en"] not in room.get_text()
 
 
 def test_the_paired_change_counts_only_firms_with_a_baseline(app, admin):
