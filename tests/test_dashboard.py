@@ -9,15 +9,18 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import numpy as np
 import pytest
 from bs4 import BeautifulSoup
+from helpers import csrf_token
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_owner import answer_all, submit
 from test_portfolio import key_of, new_client
 from test_programmes import account
+from test_versions import V1, V2, Site, load_questionnaire_from, take
 
 from survey.core import cohorts as figures
 from survey.core.benchmarks import quantile
@@ -117,6 +120,12 @@ def test_quantiles_from_counts_are_the_linear_quantiles_of_the_scores(tenths, sh
     counts = np.bincount(np.array(tenths), minlength=1001)
     found = figures._quantiles(counts)[figures.QUANTILES.index(share)]
     assert found == pytest.approx(quantile(sorted(t / 10 for t in tenths), share))
+
+
+def test_an_older_layout_lines_up_by_dimension_id():
+    older = np.array([[500, 200, 300]], dtype=np.int16)  # overall, a theme both keep, a theme dropped since
+    aligned = figures.align(older, ["overall", "kept", "dropped"], ["overall", "new", "kept"])
+    assert aligned.tolist() == [[500, -1, 200]]
 
 
 def test_spreads_match_the_hand_computed_quartiles(app, admin, six_and_four):
@@ -344,3 +353,36 @@ def test_rows_kept_by_submissions_and_checks_equal_rebuilt_ones(app):
             [first, firm_id],
         ).fetchall()
     assert flags == [(0, 1, 1, 1), (0, 0, 1, 0), (1, 1, 1, 0)]
+
+
+# --------------------------------------------------------------------------- versions
+
+
+def test_a_baseline_on_an_older_version_pairs_with_its_follow_up_by_theme(tmp_path):
+    """Five firms take version 1, then a follow-up on version 2: the change compares the themes both keep."""
+    site = Site(tmp_path)
+    site.write(V1)
+    first = site.app()
+    tokens = [take(first) for _ in range(5)]  # tools: a spreadsheet (1 of 2) and a website: 75
+    site.write(V2)
+    second = site.app()
+    owner = second.test_client()
+    for token in tokens:  # the follow-up, on version 2: software (4 of 4), a website, the cloud: 100
+        follow_up_v2(owner, token, load_questionnaire_from(second))
+    admin = account(second, "admin@example.org", "admin")
+    page = soup(admin.get("/programme/dashboard"))
+    assert page.select_one(".view-count").get_text(strip=True) == "5 firms"
+    assert table_row(page, "Paired change, in points", "Tools v2") == ["5", "75.0", "100.0", "+25.0", "+25.0"]
+    assert [o["value"] for o in page.select("#version option")] == ["2", "1"]
+    # Each firm counts once, at its latest assessment: version 2's.
+    older = soup(admin.get("/programme/dashboard?version=1"))
+    assert older.select_one("#version option[selected]")["value"] == "1"
+    assert older.select_one(".view-count").get_text(strip=True) == K_TEXT
+
+
+def follow_up_v2(client, token, questionnaire) -> None:
+    page = client.get(f"/a/{token}/results")
+    response = client.post(f"/a/{token}/follow-up", data={"csrf_token": csrf_token(page.data)})
+    new = re.fullmatch(r"/a/([^/]+)/link", response.headers["Location"]).group(1)
+    answer_all(client, new, questionnaire, overrides={"accounts": "software", "website": "yes", "cloud": "yes"})
+    assert submit(client, new).status_code == 302

@@ -56,7 +56,8 @@ def live_server(tmp_path_factory):
     from werkzeug.serving import make_server
 
     database = tmp_path_factory.mktemp("browser") / "survey.sqlite3"
-    app = create_app({"DATABASE": str(database), "SECRET_KEY": "x"})
+    # A demonstration site: its demo firms count on the dashboard and in exports.
+    app = create_app({"DATABASE": str(database), "SECRET_KEY": "x", "DEMO": True})
     with app.app_context():
         db = get_db()
         migrate(db)

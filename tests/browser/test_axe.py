@@ -160,4 +160,8 @@ def test_every_account_page_has_no_axe_violation(new_context, questionnaire, axe
     check("an assessment, read-only")
     page.goto("/exports?sector=" + PROFILE["sector"])
     check("exports")
+    page.goto("/programme/dashboard")
+    check("programme dashboard")
+    page.goto("/programme/dashboard?sector=" + PROFILE["sector"] + "&size=medium")
+    check("programme dashboard, a small group")
     assert not found, "\n".join(f"{name}: {line}" for name, lines in found.items() for line in lines)
