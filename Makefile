@@ -5,7 +5,8 @@ BIN = $(VENV)/bin
 FLASK = $(BIN)/flask --app survey
 CATALOGS = $(patsubst %.po,%.mo,$(wildcard survey/translations/*/LC_MESSAGES/messages.po))
 BUNDLES = survey/bundles
-RADAR_BUNDLE = survey/static/build/plotly-radar.min.js
+CHART_SCRIPTS = $(patsubst %,survey/static/build/plotly-%.min.js,radar dashboard)
+NODE_MODULES = $(BUNDLES)/node_modules/.package-lock.json
 
 .PHONY: run test install charts browser messages check bench clean
 
@@ -29,21 +30,26 @@ $(VENV)/.installed: requirements.txt
 %.mo: %.po $(VENV)/.installed
 	$(BIN)/pybabel compile -i $< -o $@
 
-# The chart script: plotly.js's core and the traces our charts draw, bundled with esbuild from the
-# versions pinned in survey/bundles/package-lock.json, then precompressed (brotli and gzip).
+# The chart scripts: plotly.js's core and the traces each page's charts draw (plotly-<kind>.js:
+# radar for the results, dashboard for a programme's), bundled with esbuild from the versions
+# pinned in survey/bundles/package-lock.json, then precompressed (brotli and gzip).
 # Without Node.js (and not root to install it) the app serves the plotly package's full bundle.
-charts: $(RADAR_BUNDLE)
+charts: $(CHART_SCRIPTS)
 
-$(RADAR_BUNDLE): $(BUNDLES)/plotly-radar.js $(BUNDLES)/package-lock.json $(VENV)/.installed
+# One `npm ci` for every bundle (it empties node_modules first: never two at once).
+$(NODE_MODULES): $(BUNDLES)/package-lock.json
 	@command -v npm >/dev/null 2>&1 || [ "$$(id -u)" != 0 ] || { apt-get update -qq && apt-get install -y -qq nodejs npm; }
+	@if command -v npm >/dev/null 2>&1; then cd $(BUNDLES) && npm ci --no-audit --no-fund --loglevel=error; fi
+
+survey/static/build/plotly-%.min.js: $(BUNDLES)/plotly-%.js $(NODE_MODULES) $(VENV)/.installed
 	@if command -v npm >/dev/null 2>&1; then \
-	  set -e; cd $(BUNDLES); npm ci --no-audit --no-fund --loglevel=error; \
-	  node_modules/.bin/esbuild plotly-radar.js --bundle --minify --format=iife --global-name=Plotly \
+	  set -e; cd $(BUNDLES); \
+	  node_modules/.bin/esbuild plotly-$*.js --bundle --minify --format=iife --global-name=Plotly \
 	    --define:global=window --loader:.css=empty --legal-comments=none --log-level=warning \
-	    --outfile=../static/build/plotly-radar.min.js; \
+	    --outfile=../static/build/plotly-$*.min.js; \
 	  cd ../..; $(BIN)/python -c "from survey.web.static_files import precompress; precompress('$@')"; \
 	  ls -l $@ $@.gz $@.br; \
-	else echo "No Node.js: the charts will use the plotly package's full plotly.js (1.47 MB gzipped)"; fi
+	else echo "No Node.js: the $* charts will use the plotly package's full plotly.js (1.47 MB gzipped)"; fi
 
 # The browser tests drive Debian's Chromium (Playwright cannot download a browser here).
 browser:

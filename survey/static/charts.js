@@ -8,6 +8,7 @@
   var drawn = [];
   var GAP = 4;  // px between a label and the chart's edge
 
+  // One bundle a page: the first to load draws every chart, so a page's charts all name the same one.
   function withPlotly(source, then) {
     if (window.Plotly) return then();
     if (!waiting[source]) {
@@ -24,9 +25,19 @@
     waiting[source].push(then);
   }
 
+  // A radar (a figure with a polar layout) is drawn square and its margins are fitted to its labels.
+  // Any other figure (the dashboard's boxes, heat map and bars) comes with the height its rows
+  // need and plotly's own margins: it only follows its container's width.
+  function isRadar(layout) { return Boolean(layout.polar); }
+
   // As tall as the margins plus a square for the radar as wide as the chart leaves it.
-  function heightFor(target, margin) {
-    return Math.round(target.clientWidth - margin.l - margin.r + margin.t + margin.b);
+  function heightFor(width, margin) {
+    return Math.round(width - margin.l - margin.r + margin.t + margin.b);
+  }
+
+  function sizeFor(target, width) {
+    var layout = target.layout;
+    return isRadar(layout) ? {width: width, height: heightFor(width, layout.margin)} : {width: width};
   }
 
   // How far the axis labels stick out past each edge of the chart, plus a gap (< 0: room to spare).
@@ -46,6 +57,7 @@
   // Fit the margins to the labels as this browser's fonts draw them: a few rounds, since a
   // wider margin makes the radar smaller and brings the labels in.
   function fit(target, rounds) {
+    if (!isRadar(target.layout)) { target.setAttribute("data-drawn", "true"); return; }
     var margin = Object.assign({}, target.layout.margin);
     var out = overhang(target), changed = false;
     ["l", "r", "t", "b"].forEach(function (side) {
@@ -58,7 +70,7 @@
       target.setAttribute("data-drawn", "true");
       return;
     }
-    window.Plotly.relayout(target, {margin: margin, height: heightFor(target, margin)}).then(function () {
+    window.Plotly.relayout(target, {margin: margin, height: heightFor(target.clientWidth, margin)}).then(function () {
       fit(target, rounds - 1);
     });
   }
@@ -67,7 +79,7 @@
     var data = document.querySelector('script[data-chart="' + target.id + '"]');
     if (!data) return;
     var figure = JSON.parse(data.textContent);
-    figure.layout.height = heightFor(target, figure.layout.margin);
+    if (isRadar(figure.layout)) figure.layout.height = heightFor(target.clientWidth, figure.layout.margin);
     window.Plotly.newPlot(target, figure.data, figure.layout, {displayModeBar: false}).then(function () {
       drawn.push(target);
       fit(target, 4);
@@ -84,8 +96,7 @@
     resizing = setTimeout(function () {
       drawn.forEach(function (target) {
         target.removeAttribute("data-drawn");
-        var size = {width: target.clientWidth, height: heightFor(target, target.layout.margin)};
-        window.Plotly.relayout(target, size).then(function () { fit(target, 4); });
+        window.Plotly.relayout(target, sizeFor(target, target.clientWidth)).then(function () { fit(target, 4); });
       });
     }, 200);
   });
@@ -98,23 +109,24 @@
     });
   }
   // On paper the radars stand three across (about 225 px each on A4): redraw them that wide
-  // before printing, and as wide as the screen gives them after.
-  var PRINT_WIDTH = 225, PRINT_LABEL_PX = 10, SCREEN_LABEL_PX = 12;
-  function resizeAll(width) {
+  // before printing, and as wide as the screen gives them after. Other figures span the page:
+  // A4 less the 11 mm margins of the print style is 188 mm (710 px); 680 px leaves some to spare.
+  // Until it prints the page is laid out for the screen, so the paper's width is a constant.
+  var PRINT_RADAR_WIDTH = 225, PRINT_PAGE_WIDTH = 680, PRINT_LABEL_PX = 10, SCREEN_LABEL_PX = 12;
+  function resizeAll(printing) {
     drawn.forEach(function (target) {
       target.removeAttribute("data-drawn");
-      target.style.width = width ? width + "px" : "";  // labels are fitted to the box they print in
-      var w = width || target.clientWidth;
-      var margin = target.layout.margin;
-      window.Plotly.relayout(target, {
-        width: w,
-        height: Math.round(w - margin.l - margin.r + margin.t + margin.b),
-        "polar.angularaxis.tickfont.size": width ? PRINT_LABEL_PX : SCREEN_LABEL_PX
-      }).then(function () { fit(target, 4); });
+      var radar = isRadar(target.layout);
+      // A radar's labels are fitted to the box it prints in; other figures' boxes stay fluid.
+      if (radar) target.style.width = printing ? PRINT_RADAR_WIDTH + "px" : "";
+      var width = !printing ? target.clientWidth : radar ? PRINT_RADAR_WIDTH : PRINT_PAGE_WIDTH;
+      var size = sizeFor(target, width);
+      if (radar) size["polar.angularaxis.tickfont.size"] = printing ? PRINT_LABEL_PX : SCREEN_LABEL_PX;
+      window.Plotly.relayout(target, size).then(function () { fit(target, 4); });
     });
   }
-  window.addEventListener("beforeprint", function () { loadAll(); resizeAll(PRINT_WIDTH); });
-  window.addEventListener("afterprint", function () { resizeAll(); });
+  window.addEventListener("beforeprint", function () { loadAll(); resizeAll(true); });
+  window.addEventListener("afterprint", function () { resizeAll(false); });
   var button = document.getElementById("print-results");
   if (button) {
     button.hidden = false;
@@ -123,7 +135,7 @@
       var sized = false;
       (function ready() {
         var all = charts.every(function (target) { return drawn.indexOf(target) >= 0; });
-        if (all && !sized) { sized = true; resizeAll(PRINT_WIDTH); }
+        if (all && !sized) { sized = true; resizeAll(true); }
         var done = sized && charts.every(function (target) { return target.getAttribute("data-drawn") === "true"; });
         if (done) window.print(); else setTimeout(ready, 100);
       })();
