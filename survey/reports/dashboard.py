@@ -30,7 +30,8 @@ from .export import spreadsheet_safe
 from .labels import Words
 
 FONT = {"family": "system-ui, sans-serif", "size": 12}
-ROW_PX = 30  # height of a box or a bar per dimension
+ROW_PX = 36  # height of a box or a bar per dimension: room for a label of two lines
+LABEL_CHARS = 20
 LEVEL_COLOURS = ("#c8553d", "#f2a541", "#9bc1bc", "#2a7f62", "#1f4e79")
 
 
@@ -150,8 +151,9 @@ def _layout(height: int, **more) -> dict:
 
 
 def _label(d: dict) -> str:
-    # Themes indented under their pillar, as in the tables; the overall index and pillars in bold.
-    title = plotly_text(d["title"])
+    # The overall index and pillars in bold, as in the tables. Broken into lines of about 20
+    # characters: on a phone the labels would otherwise leave the chart a sliver.
+    title = wrap_label(d["title"], LABEL_CHARS)
     return f"<b>{title}</b>" if d["kind"] != "theme" else title
 
 
@@ -230,7 +232,7 @@ def _figures(
                 110 + ROW_PX * len(bars),
                 barmode="stack",
                 showlegend=True,
-                legend={"orientation": "h", "y": -0.25},
+                legend={"orientation": "h", "y": -0.25, "traceorder": "normal"},
                 xaxis={"range": [0, 100], "ticksuffix": "%", "fixedrange": True},
                 yaxis={"autorange": "reversed", "automargin": True, "fixedrange": True},
             ),
