@@ -4,8 +4,13 @@ What it does:
 1. Builds a SQLite database with --assessments submitted demo assessments (default 100,000,
    survey.store.demo.store_demo), or reuses the one cached under bench/out/ for the same questionnaire
    version and digest if it already holds enough; the demo resume tokens are kept in a file next
-   to it. Prints how long the build took. Then adds --drafts draft assessments (default 200,
-   survey.store.assessments.start_assessment) for the answering pages.
+   to it. Prints how long the build took. A cached database first gets the migrations it lacks
+   (survey.store.schema.migrate), so that one built by an older version of the app still serves.
+   Then adds --drafts draft assessments (default 200, survey.store.assessments.start_assessment)
+   for the answering pages, and the complete drafts that e submits: each with every answer
+   stored (synthetic answers, survey.core.synthetic.generate, saved with save_answers), checked
+   to lack no required answer: 1.2 x --submission-rate x (--warmup + --duration + 2 s) + 10 of
+   them, enough for the warm-up and the timed run.
 2. Starts gunicorn (2 sync workers, 127.0.0.1, a free port) on wsgi:app, through a small module
    generated in bench/out/ that adds a bare view /bench/bare returning "ok" (the ceiling), with
    SURVEY_DATABASE pointing at the bench database and a random SURVEY_SECRET_KEY.
@@ -17,24 +22,45 @@ What it does:
      c. POST of section 1 with valid answers and nav=next (answers are saved, 302), with the
         session cookie and CSRF token of one earlier GET, spread across the drafts;
      d. GET of the results page, spread across every demo token.
+     e. the results page while submissions arrive: the load of d alone, then the same load again
+        while a second load submits complete drafts through the review page's form (POST
+        /a/<token>/submit with the CSRF token and session cookie of one earlier GET of a review
+        page; each must be answered 302 to /a/<token>/results, which is not followed), at a steady
+        --submission-rate a second (default 5, far above what a programme's owners send) from
+        two client connections (Python threads with http.client, a new connection each time, as
+        gunicorn's sync workers close them). One submission is checked first by hand; the load
+        starts before the second run's warm-up and stops when its timed part ends.
    wrk's count of responses that are not 2xx/3xx and its socket errors are printed.
 4. Prints a table: endpoint, requests/s, ratio to the bare view, target, PASS/FAIL, p99 latency.
    Targets (ratios to the bare view in the same run, as absolute numbers drift with the
    machine): section GET >= 25%, section POST >= 15%, results >= 10%.
-5. Prints bytes transferred with Accept-Encoding: gzip (response bodies, headers excluded) for
+5. Prints e beside the bare view of the same run: the results page's requests/s and p99 latency
+   alone and during submissions, the ratio "during / alone" of requests/s (target >= 90%), the
+   submissions answered with the redirect and those that were not, their rate during the timed
+   run and their latency. Then checks that every submission answered with the redirect left its
+   assessment 'submitted' in the database, that the results runs had no response other than
+   2xx/3xx, and that the gunicorn log so far (bench/out/gunicorn.log, warnings and errors, no
+   access log) holds no failed request ("Exception on", where Flask logs what became a 500) and no
+   "database is locked". PASS needs the ratio and every check.
+6. Prints bytes transferred with Accept-Encoding: gzip (response bodies, headers excluded) for
    the answering pages (target: under 30 KB gzipped), the results page on a cold cache (the HTML
    plus every stylesheet and script it references) and on a warm cache (assets sent with a long
    max-age and `immutable` are not requested again; the HTML and any other asset are requested
    conditionally, with If-None-Match / If-Modified-Since, as a browser would).
-6. Stops gunicorn at the end, even after an error, and prints the machine's core count.
+7. Stops gunicorn at the end, even after an error, and prints the machine's core count.
 
-Only 127.0.0.1 is ever contacted. Needs wrk (/usr/bin/wrk) and the virtualenv's gunicorn.
+Only 127.0.0.1 is ever contacted. Needs wrk (/usr/bin/wrk) and the virtualenv's gunicorn (the one
+beside the Python that runs this script).
 
 Run by hand from the repository root:
     .venv/bin/python bench/bench_web.py                        # 100,000 assessments, 10 s per endpoint
     .venv/bin/python bench/bench_web.py --assessments 2000 --duration 3   # a quick run
-Options: --rebuild forces a new database; --questionnaire PATH benchmarks another questionnaire
-file (its folder must hold only valid questionnaires).
+    .venv/bin/python bench/bench_web.py --submissions-only --duration 3   # a and e only
+Options: --rebuild forces a new database (a smaller --assessments reuses a bigger cached one);
+--questionnaire PATH benchmarks another questionnaire file (its folder must hold only valid
+questionnaires); --submissions-only measures a and e alone, with no b-d, page weight or uncached
+section GET; --submission-rate N submits N drafts a second in e.
+Each run leaves its drafts and e's submitted assessments (not demo ones) in the cached database.
 """
 
 from __future__ import annotations
@@ -43,6 +69,7 @@ import argparse
 import gzip
 import http.client
 import json
+import math
 import os
 import re
 import secrets
@@ -50,8 +77,10 @@ import shutil
 import signal
 import socket
 import sqlite3
+import statistics
 import subprocess
 import sys
+import threading
 import time
 from html.parser import HTMLParser
 from pathlib import Path
@@ -61,21 +90,26 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script from anywhere, without installing the app
 
 from survey import create_app  # noqa: E402
+from survey.core.answers import prepare_submission  # noqa: E402
 from survey.core.model import Question, Questionnaire  # noqa: E402
 from survey.core.questionnaire import load_questionnaire  # noqa: E402
-from survey.store.assessments import start_assessment  # noqa: E402
+from survey.core.synthetic import generate  # noqa: E402
+from survey.store.assessments import find_assessment, load_answers, save_answers, start_assessment  # noqa: E402
 from survey.store.demo import store_demo  # noqa: E402
-from survey.store.schema import migrate  # noqa: E402
+from survey.store.schema import applied, migrate  # noqa: E402
 from survey.web.database import get_db  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 DEFAULT_QUESTIONNAIRE = ROOT / "questionnaires" / "readiness.yaml"
 HOST = "127.0.0.1"
 WRK = shutil.which("wrk") or "/usr/bin/wrk"
-GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
+# The virtualenv's, beside the Python running this script (a git worktree may share another's venv).
+GUNICORN = Path(sys.executable).parent / "gunicorn"
 SEED = 2026
 WORKERS = 2
 TARGETS = {"section GET": 0.25, "section POST": 0.15, "results": 0.10, "section GET, no cache": 0.25}
+DURING_SUBMISSIONS_TARGET = 0.90  # the results page's requests/s while submissions arrive, over alone
+SUBMITTERS = 2  # client connections that submit drafts in e
 PAGE_LIMIT = 30 * 1024  # bytes gzipped, for an answering page
 STARTUP_SECONDS = 60
 HTTP_TIMEOUT = 30
@@ -127,6 +161,7 @@ def build_database(
                 f"database: reusing {db_path.relative_to(ROOT)} ({held:,} demo assessments, "
                 f"{db_path.stat().st_size / 1e6:,.0f} MB)"
             )
+            migrate_cached(db_path, questionnaire_path, questionnaire)
             return db_path, tokens
         print(f"database: cached one holds {held:,} demo assessments, {count:,} wanted: rebuilding")
     # Build under a temporary name: an interrupted build is never mistaken for a complete one.
@@ -153,6 +188,51 @@ def build_database(
         f"({len(tokens) / elapsed:,.0f}/s), {db_path.stat().st_size / 1e6:,.0f} MB"
     )
     return db_path, tokens
+
+
+def migrate_cached(db_path: Path, questionnaire_path: Path, questionnaire: Questionnaire) -> None:
+    """Apply the migrations a cached database lacks: it may have been built by an older app."""
+    app = create_app(app_config(db_path, questionnaire_path, questionnaire))
+    started = time.perf_counter()
+    with app.app_context():
+        db = get_db()
+        before = set(applied(db))
+        migrate(db)
+        added = [name for name in applied(db) if name not in before]
+    if added:
+        print(
+            f"database: applied {len(added)} migrations it lacked ({added[0]} to {added[-1]}) "
+            f"in {time.perf_counter() - started:,.1f} s"
+        )
+
+
+def add_complete_drafts(db_path: Path, questionnaire_path: Path, questionnaire: Questionnaire, count: int) -> list[str]:
+    """Start `count` drafts with every answer stored, each ready to submit; return their tokens."""
+    app = create_app(app_config(db_path, questionnaire_path, questionnaire))
+    started = time.perf_counter()
+    tokens = []
+    with app.app_context():
+        db = get_db()
+        # Another seed than the demo's: these firms and answers are not copies of demo ones.
+        for number, item in enumerate(generate(questionnaire, count, SEED + 1)):
+            profile = {name: item["firm"][name] for name in ("sector", "size", "region", "year_founded")}
+            token = start_assessment(db, questionnaire, {**profile, "name": f"Bench submission {number}"})
+            assessment_id = find_assessment(db, token)["id"]
+            save_answers(db, assessment_id, item["answers"], len(questionnaire.sections) - 1)
+            missing = prepare_submission(questionnaire, load_answers(db, assessment_id)).missing
+            if missing:
+                raise SystemExit(f"a complete draft lacks required answers: {sorted(missing)}")
+            tokens.append(token)
+    print(f"drafts: stored {count} complete drafts to submit in {time.perf_counter() - started:.2f} s")
+    return tokens
+
+
+def statuses(db_path: Path, questionnaire_path: Path, questionnaire: Questionnaire, tokens: list[str]) -> dict:
+    """Return the status of the assessment each token opens (None for no assessment), by token."""
+    app = create_app(app_config(db_path, questionnaire_path, questionnaire))
+    with app.app_context():
+        db = get_db()
+        return {token: (find_assessment(db, token) or {}).get("status") for token in tokens}
 
 
 def add_drafts(db_path: Path, questionnaire_path: Path, questionnaire: Questionnaire, count: int) -> list[str]:
@@ -422,6 +502,183 @@ def run_wrk(port: int, script: Path | None, path: str, seconds: float, threads: 
     return result
 
 
+def timed_wrk(port: int, name: str, script: Path | None, path: str, args: argparse.Namespace) -> dict:
+    """Run wrk's warm-up, then its timed run, and print its counts; `window` says when the timed run ran."""
+    if args.warmup:
+        run_wrk(port, script, path, args.warmup, args.threads, args.connections)
+    began = time.monotonic()
+    result = run_wrk(port, script, path, args.duration, args.threads, args.connections)
+    result["window"] = (began, time.monotonic())
+    print(
+        f"wrk {name}: {result['rps']:,.0f} req/s over {result['requests']:,} requests, "
+        f"non-2xx/3xx {result['bad_status']}, socket errors: {result['socket_errors']}"
+    )
+    return result
+
+
+# ---------------------------------------------------------------- submissions while results are read
+
+
+class Submitter:
+    """Submit drafts through the review page's form at a steady rate, from threads of their own.
+
+    Submission k is due k / rate seconds after the start; each thread takes the next one, waits
+    until it is due and sends it, so one slow reply holds back only its own thread.
+    """
+
+    def __init__(self, port: int, tokens: list[str], headers: dict, body: str, rate: float):
+        self.port, self.tokens, self.headers, self.body, self.rate = port, tokens, headers, body, rate
+        self.sent: list[dict] = []  # a submission each: token, sent_at, seconds, status, ok
+        self.ran_out = False
+        self.taken = 0
+        self.started = 0.0
+        self.lock = threading.Lock()
+        self.stopping = threading.Event()
+        self.threads = [threading.Thread(target=self.run, daemon=True) for _ in range(SUBMITTERS)]
+
+    def start(self) -> None:
+        self.started = time.monotonic()
+        for thread in self.threads:
+            thread.start()
+
+    def stop(self) -> None:
+        self.stopping.set()
+        for thread in self.threads:
+            thread.join(timeout=HTTP_TIMEOUT + 5)
+
+    def run(self) -> None:
+        """Send the submissions this thread takes until stopped or out of drafts."""
+        while True:
+            with self.lock:
+                number, self.taken = self.taken, self.taken + 1
+            if number >= len(self.tokens):
+                self.ran_out = True
+                return
+            if self.stopping.wait(max(0.0, self.started + number / self.rate - time.monotonic())):
+                return
+            token = self.tokens[number]
+            sent_at = time.monotonic()
+            try:
+                reply = request(self.port, "POST", f"/a/{token}/submit", self.headers, self.body)
+                status, location = reply.status, reply.headers.get("Location") or ""
+            except OSError as error:
+                status, location = 0, str(error)
+            seconds = time.monotonic() - sent_at
+            ok = status == 302 and location.endswith(f"/a/{token}/results")
+            with self.lock:
+                self.sent.append({"token": token, "sent_at": sent_at, "seconds": seconds, "status": status, "ok": ok})
+
+
+def measure_submissions(
+    port: int,
+    db_path: Path,
+    questionnaire_path: Path,
+    questionnaire: Questionnaire,
+    demo_tokens: list[str],
+    to_submit: list[str],
+    args: argparse.Namespace,
+) -> dict:
+    """Time the results page alone, then while drafts are submitted; check what the submissions left."""
+    # One review page gives the session cookie and CSRF token every submission sends, as in c.
+    checked, queued = to_submit[0], to_submit[1:]
+    review = expect(request(port, "GET", f"/a/{checked}/review"), 200, "GET review")
+    match = re.search(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"', review.text)
+    if not match or not review.cookies():
+        raise SystemExit("the review page has no csrf_token field or sets no session cookie")
+    headers = {"Cookie": review.cookies(), "Content-Type": "application/x-www-form-urlencoded"}
+    body = urlencode({"csrf_token": match.group(1)})
+    done = expect(request(port, "POST", f"/a/{checked}/submit", headers, body), 302, "POST submit")
+    if not done.headers["Location"].endswith(f"/a/{checked}/results"):
+        raise SystemExit(f"POST submit redirected to {done.headers['Location']}, not to its results")
+    expect(request(port, "GET", f"/a/{checked}/results"), 200, "GET results after submitting")
+    print("check: POST submit -> 302 to its results page, which answers 200")
+
+    results_paths = [f"/a/{token}/results" for token in demo_tokens]
+    script = lua_paths_script("results_get", results_paths, headers={"Cookie": headers["Cookie"]})
+    alone = timed_wrk(port, "results, alone", script, results_paths[0], args)
+    submitter = Submitter(port, queued, headers, body, args.submission_rate)
+    submitter.start()
+    try:
+        during = timed_wrk(port, "results, during submissions", script, results_paths[0], args)
+    finally:
+        submitter.stop()
+
+    began, ended = during["window"]
+    redirected = [checked] + [item["token"] for item in submitter.sent if item["ok"]]
+    found = statuses(db_path, questionnaire_path, questionnaire, redirected)
+    log = (OUT / "gunicorn.log").read_text(encoding="utf-8", errors="replace")
+    return {
+        "alone": alone,
+        "during": during,
+        "sent": submitter.sent,
+        "in_window": [item for item in submitter.sent if began <= item["sent_at"] < ended],
+        "window_seconds": ended - began,
+        "ran_out": submitter.ran_out,
+        "redirected": len(redirected),
+        "not_submitted": sorted(token for token, status in found.items() if status != "submitted"),
+        "exceptions": log.count("Exception on"),
+        "locked": log.count("database is locked"),
+    }
+
+
+def print_submissions(bare: dict, figures: dict, args: argparse.Namespace) -> None:
+    """Print the results page alone and during submissions beside the bare view, and the checks."""
+    alone, during, sent = figures["alone"], figures["during"], figures["sent"]
+    print(
+        f"\nResults page while submissions arrive: wrk -t{args.threads} -c{args.connections} "
+        f"-d{round(args.duration)}s; submissions due at {args.submission_rate:g}/s from {SUBMITTERS} "
+        "connections (POST /a/<draft>/submit)"
+    )
+    header = f"{'load':<28} {'requests/s':>11} {'vs bare':>8} {'p99 ms':>8} {'non-2xx/3xx':>12}"
+    print(header)
+    print("-" * len(header))
+    for name, result in (("bare view", bare), ("results, alone", alone), ("results, during submissions", during)):
+        p99 = f"{result['p99_ms']:.1f}" if result["p99_ms"] is not None else "n/a"
+        print(
+            f"{name:<28} {result['rps']:>11,.0f} {result['rps'] / (bare['rps'] or 1.0):>8.1%} {p99:>8} "
+            f"{result['bad_status']:>12,}"
+        )
+    ratio = during["rps"] / (alone["rps"] or 1.0)
+    held = ratio >= DURING_SUBMISSIONS_TARGET
+    p99_change = f", p99 x{during['p99_ms'] / alone['p99_ms']:.2f}" if during["p99_ms"] and alone["p99_ms"] else ""
+    print(
+        f"during / alone: {ratio:.1%} of requests/s{p99_change} "
+        f"(target: requests/s >= {DURING_SUBMISSIONS_TARGET:.0%} of alone): {'PASS' if held else 'FAIL'}"
+    )
+    failed = [item for item in sent if not item["ok"]]
+    in_window = figures["in_window"]
+    rate = sum(item["ok"] for item in in_window) / figures["window_seconds"]
+    seconds = sorted(item["seconds"] * 1000 for item in sent)
+    latency = f"; latency median {statistics.median(seconds):.0f} ms, max {seconds[-1]:.0f} ms" if seconds else ""
+    failures = ", ".join(sorted({str(item["status"] or "no reply") for item in failed})) or "none"
+    print(
+        f"submissions: {len(sent) - len(failed)} answered 302 to their results, {len(failed)} failed "
+        f"(statuses: {failures}); {rate:.1f}/s during the timed run "
+        f"({sum(item['ok'] for item in in_window)} in {figures['window_seconds']:.1f} s){latency}"
+        f"{'; RAN OUT of drafts' if figures['ran_out'] else ''}"
+    )
+    print(
+        f"database: {figures['redirected'] - len(figures['not_submitted'])} of {figures['redirected']} "
+        "redirected submissions (the one checked first included) are 'submitted'"
+    )
+    print(
+        f'gunicorn log: {figures["exceptions"]} failed requests ("Exception on"), '
+        f'{figures["locked"]} "database is locked"'
+    )
+    passed = (
+        held
+        and not failed
+        and sent
+        and not figures["ran_out"]
+        and not figures["not_submitted"]
+        and not figures["exceptions"]
+        and not figures["locked"]
+        and not alone["bad_status"]
+        and not during["bad_status"]
+    )
+    print(f"verdict: {'PASS' if passed else 'FAIL'} (the ratio, every submission redirected and stored, no error)")
+
+
 # ---------------------------------------------------------------- page weight
 
 
@@ -507,9 +764,17 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16, help="wrk connections")
     parser.add_argument("--questionnaire", type=Path, default=DEFAULT_QUESTIONNAIRE)
     parser.add_argument("--rebuild", action="store_true", help="build a new database even if one is cached")
+    parser.add_argument(
+        "--submissions-only",
+        action="store_true",
+        help="measure only the bare view and the results page during submissions",
+    )
+    parser.add_argument("--submission-rate", type=float, default=5.0, help="drafts submitted a second during e")
     args = parser.parse_args()
     if not 1 <= args.duration <= 120 or not 0 <= args.warmup <= 30:
         parser.error("--duration must be 1-120 s and --warmup 0-30 s")
+    if not 0.1 <= args.submission_rate <= 100:
+        parser.error("--submission-rate must be 0.1-100 a second")
     if not 1 <= args.drafts <= 10_000 or args.assessments < 1:
         parser.error("--drafts must be 1-10,000 and --assessments at least 1")
     if not args.questionnaire.exists():
@@ -528,30 +793,40 @@ def main() -> None:
     )
 
     db_path, demo_tokens = build_database(questionnaire_path, questionnaire, args.assessments, args.rebuild)
-    drafts = add_drafts(db_path, questionnaire_path, questionnaire, args.drafts)
+    drafts = [] if args.submissions_only else add_drafts(db_path, questionnaire_path, questionnaire, args.drafts)
+    # Enough for the submission rate over the warm-up and the timed run, with room for wrk's start.
+    wanted = math.ceil(args.submission_rate * (args.warmup + args.duration + 2) * 1.2) + 10
+    to_submit = add_complete_drafts(db_path, questionnaire_path, questionnaire, wanted)
 
     process = None
     try:
         port = free_port()
         process = start_gunicorn(db_path, questionnaire_path, questionnaire, port)
-        results = measure(port, questionnaire, demo_tokens, drafts, args)
-        print("\nPage weight, gzipped (Accept-Encoding: gzip; response bodies, headers excluded):")
-        weigh(port, questionnaire, drafts, demo_tokens)
-        # The same section GET with the cache of rendered questions turned off: what a view of a
-        # section costs when no owner has seen it with the same answers yet.
-        stop_gunicorn(process)
-        process = start_gunicorn(db_path, questionnaire_path, questionnaire, port, {"SURVEY_SECTION_CACHE_SIZE": "0"})
-        section_paths = [f"/a/{token}/section/1" for token in drafts]
-        script = lua_paths_script("section_get_uncached", section_paths)
-        if args.warmup:
-            run_wrk(port, script, section_paths[0], args.warmup, args.threads, args.connections)
-        results.append(
-            (
-                "section GET, no cache",
-                run_wrk(port, script, section_paths[0], args.duration, args.threads, args.connections),
-            )
+        if args.submissions_only:
+            expect(request(port, "GET", "/bench/bare"), 200, "GET /bench/bare")
+            results = [("bare view", timed_wrk(port, "bare view", None, "/bench/bare", args))]
+        else:
+            results = measure(port, questionnaire, demo_tokens, drafts, args)
+        # Before any restart: the checks read the log this gunicorn has written.
+        submissions = measure_submissions(
+            port, db_path, questionnaire_path, questionnaire, demo_tokens, to_submit, args
         )
-        print_table(results, args)
+        if not args.submissions_only:
+            print("\nPage weight, gzipped (Accept-Encoding: gzip; response bodies, headers excluded):")
+            weigh(port, questionnaire, drafts, demo_tokens)
+            # The same section GET with the cache of rendered questions turned off: what a view of a
+            # section costs when no owner has seen it with the same answers yet.
+            stop_gunicorn(process)
+            process = start_gunicorn(
+                db_path, questionnaire_path, questionnaire, port, {"SURVEY_SECTION_CACHE_SIZE": "0"}
+            )
+            section_paths = [f"/a/{token}/section/1" for token in drafts]
+            script = lua_paths_script("section_get_uncached", section_paths)
+            results.append(
+                ("section GET, no cache", timed_wrk(port, "section GET, no cache", script, section_paths[0], args))
+            )
+            print_table(results, args)
+        print_submissions(results[0][1], submissions, args)
     finally:
         stop_gunicorn(process)
         print(
@@ -598,17 +873,7 @@ def measure(
         ("section POST", lua_paths_script("section_post", section_paths, "POST", body, post_headers), section_paths[0]),
         ("results", lua_paths_script("results_get", results_paths, headers=browser), results_paths[0]),
     ]
-    measured = []
-    for name, script, path in plans:
-        if args.warmup:
-            run_wrk(port, script, path, args.warmup, args.threads, args.connections)
-        result = run_wrk(port, script, path, args.duration, args.threads, args.connections)
-        print(
-            f"wrk {name}: {result['rps']:,.0f} req/s over {result['requests']:,} requests, "
-            f"non-2xx/3xx {result['bad_status']}, socket errors: {result['socket_errors']}"
-        )
-        measured.append((name, result))
-    return measured
+    return [(name, timed_wrk(port, name, script, path, args)) for name, script, path in plans]
 
 
 def print_table(measured: list[tuple[str, dict]], args: argparse.Namespace) -> None:
