@@ -161,8 +161,10 @@ def rebuild_aggregates() -> None:
     db = open_database()
     try:
         migrate(db)
+        # Two transactions, each shorter than the time a waiting writer allows (DATABASE_TIMEOUT).
         with write(db):
             rebuild_peer_bins(db)
+        with write(db):
             rebuild_cohorts(db)
         groups, firms = peer_groups_held(db)
     finally:

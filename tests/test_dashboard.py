@@ -29,6 +29,7 @@ from survey.store import assessments as store
 from survey.store import cohorts, users
 from survey.store.connection import write
 from survey.store.scores import store_scores
+from survey.store.verification import save_checks
 from survey.web.database import get_db, registry
 
 K_TEXT = "fewer than 5 firms"
@@ -130,28 +131,31 @@ def test_an_older_layout_lines_up_by_dimension_id():
 
 def test_spreads_match_the_hand_computed_quartiles(app, admin, six_and_four):
     page = soup(admin.get("/programme/dashboard?sector=wood_furniture"))
-    # 10, 20, 30, 40, 50, 60: positions (n-1)·p = 0.5, 1.25, 2.5, 3.75, 4.5 between neighbours.
-    assert table_row(page, "Scores (0-100) per pillar and theme", "Overall") == [
-        "6", "15.0", "22.5", "35.0", "47.5", "55.0", "35.0",
-    ]  # fmt: skip
+    # 10, 20, 30, 40, 50, 60: quartiles at positions (n-1)·p = 1.25, 2.5, 3.75 between neighbours.
+    # Six firms give no 10th and 90th percentiles (they come from 2k = 10 firms) and no mean, ever.
+    assert table_row(page, "Scores (0-100) per pillar and theme", "Overall") == ["6", "—", "22.5", "35.0", "47.5", "—"]
     assert page.select_one(".view-count").get_text(strip=True) == "6 firms"
     everyone = soup(admin.get("/programme/dashboard"))
-    # All ten: 10 … 60 and four 70s: median (50 + 60) / 2 = 55; lower quartile at 2.25: 30 + 0.25·10.
-    assert table_row(everyone, "Scores (0-100) per pillar and theme", "Overall")[:5] == [
-        "10",
-        "19.0",
-        "32.5",
-        "55.0",
-        "70.0",
-    ]
+    # All ten: 10 … 60 and four 70s: 10th percentile at 0.9: 10 + 0.9·10; lower quartile at 2.25:
+    # 30 + 0.25·10; median (50 + 60) / 2; upper quartile and 90th percentile among the 70s.
+    assert table_row(everyone, "Scores (0-100) per pillar and theme", "Overall") == [
+        "10", "19.0", "32.5", "55.0", "70.0", "70.0",
+    ]  # fmt: skip
 
 
 def test_a_group_of_four_never_shows_a_figure(app, admin, six_and_four):
     page = soup(admin.get("/programme/dashboard"))
     food = table_row(page, "Median theme scores (0-100) by sector", "Food and beverages")
     assert food == [K_TEXT, K_TEXT]
-    wood = table_row(page, "Median theme scores (0-100) by sector", "Wood and furniture")
-    assert wood[0] == "6" and wood[1] == "35.0"
+    # With food the only sector hidden, the ten firms of the view less the six in wood would tell
+    # food's count: wood is hidden too.
+    assert table_row(page, "Median theme scores (0-100) by sector", "Wood and furniture") == [K_TEXT, K_TEXT]
+    for number in range(3):
+        add_firm(app, f"Obra {number}", "construction", 40)
+    again = soup(admin.get("/programme/dashboard"))
+    wood = table_row(again, "Median theme scores (0-100) by sector", "Wood and furniture")
+    assert wood[0] == "6" and wood[1] == "35.0"  # two sectors hidden: their sum is all one learns
+    assert table_row(again, "Median theme scores (0-100) by sector", "Construction") == [K_TEXT, K_TEXT]
     alone = soup(admin.get("/programme/dashboard?sector=food_beverages"))
     text = alone.get_text(" ", strip=True)
     assert alone.select_one(".view-count").get_text(strip=True) == K_TEXT
@@ -167,16 +171,26 @@ def test_no_firm_name_reaches_the_dashboard(app, admin, six_and_four):
         assert "Madera" not in text and "Secreto" not in text
 
 
-def test_level_shares_are_worked_out_from_the_scores(app, admin, six_and_four):
+def test_level_shares_are_worked_out_from_the_scores(app, admin):
     q = questionnaire(app)
-    page = soup(admin.get("/programme/dashboard?sector=wood_furniture"))
-    cells = table_row(page, "Share of firms at each level", "Overall")
-    counts = {}
-    for score in (10, 20, 30, 40, 50, 60):
-        level = level_for(q.levels, score)
-        counts[level.name["en"]] = counts.get(level.name["en"], 0) + 1
-    expected = " · ".join(f"{lv.name['en']}: {round(100 * counts.get(lv.name['en'], 0) / 6)}%" for lv in q.levels)
-    assert cells == ["6", expected]
+    assert [(lv.name["en"], lv.min) for lv in q.levels] == [
+        ("Beginner", 0), ("Basic", 25), ("Intermediate", 50), ("Advanced", 75),
+    ]  # fmt: skip
+    # Five beginners, five at 49.96 (basic on their results page, though 50.0 to a tenth) and two
+    # intermediates: 5/12 = 42% basic; intermediate (2 firms) hidden, and with it the smallest
+    # other level, or 100% less the rest would tell it.
+    for number, overall in enumerate([10] * 5 + [49.96] * 5 + [60] * 2):
+        add_firm(app, f"Firma {number}", "agriculture", overall)
+    page = soup(admin.get("/programme/dashboard"))
+    assert table_row(page, "Share of firms at each level", "Overall") == [
+        "12", f"Beginner: {K_TEXT} · Basic: 42% · Intermediate: {K_TEXT} · Advanced: 0%",
+    ]  # fmt: skip
+    for number in range(3):
+        add_firm(app, f"Otra {number}", "agriculture", 60)
+    more = soup(admin.get("/programme/dashboard"))  # 5, 5 and 5 of 15
+    assert table_row(more, "Share of firms at each level", "Overall")[1] == (
+        "Beginner: 33% · Basic: 33% · Intermediate: 33% · Advanced: 0%"
+    )
 
 
 def test_room_ranks_themes_by_weight_times_gap(app, admin):
@@ -219,21 +233,20 @@ def test_the_paired_change_counts_only_firms_with_a_baseline(app, admin):
     q = questionnaire(app)
     theme = q.pillars[0].themes[0]
     for number in range(5):
-        firm = add_firm(app, f"Taller {number}", "metal_products", 40 + number, **{theme.id: 20})
+        size = "small" if number == 0 else "micro"
+        firm = add_firm(app, f"Taller {number}", "metal_products", 40 + number, size=size, **{theme.id: 20})
         resubmit(app, firm, 50 + 2 * number, **{theme.id: 30 + number})
     add_firm(app, "Nuevo", "metal_products", 90)  # no baseline: not in the change
     page = soup(admin.get("/programme/dashboard"))
     assert "Among the 5 firms of this view with an earlier assessment" in page.get_text(" ", strip=True)
     # Overall: 40…44 → 50…58, changes 10, 11, 12, 13, 14.
-    assert table_row(page, "Paired change, in points", "Overall") == ["5", "42.0", "54.0", "+12.0", "+12.0"]
-    assert table_row(page, "Paired change, in points", theme.title["en"]) == ["5", "20.0", "32.0", "+12.0", "+12.0"]
-    # Four firms with a baseline in a view: no change shown.
-    add_firm(app, "Solo", "construction", 10)
-    few = soup(admin.get("/programme/dashboard?sector=metal_products&size=micro&region=Lima"))
-    assert table_row(few, "Paired change, in points", "Overall")[0] == "5"
-    resubmit(app, add_firm(app, "Otro", "construction", 10), 20)
-    small = soup(admin.get("/programme/dashboard?sector=construction"))
-    assert "Firms with an earlier assessment: fewer than 5 firms" in small.get_text(" ", strip=True)
+    assert table_row(page, "Paired change, in points", "Overall") == ["5", "42.0", "54.0", "+12.0"]
+    assert table_row(page, "Paired change, in points", theme.title["en"]) == ["5", "20.0", "32.0", "+12.0"]
+    # The micro firms: five in the view (Nuevo too), four with a baseline: no change shown.
+    few = soup(admin.get("/programme/dashboard?size=micro"))
+    assert few.select_one(".view-count").get_text(strip=True) == "5 firms"
+    assert "Firms with an earlier assessment: fewer than 5 firms" in few.get_text(" ", strip=True)
+    assert not few.find("caption", string="Paired change, in points")
 
 
 def test_a_period_shows_each_firms_last_assessment_in_it(app, admin):
@@ -263,12 +276,15 @@ def test_a_manager_sees_only_their_programme(app, six_and_four):
     asked = soup(manager.get(f"/programme/dashboard?programme={other}"))
     assert asked.select_one(".view-count").get_text(strip=True) == "10 firms"
     assert "99.0" not in manager.get(f"/programme/dashboard.csv?programme={other}").get_data(as_text=True)
+    add_firm(app, "Antigua", "wood_furniture", 20, programme="Otro programa", stamp="2025-02-01T10:00:00")
+    periods = [o["value"] for o in soup(manager.get("/programme/dashboard")).select("#period option")]
+    assert periods == ["", "2026-H1"]  # not the other programme's 2025
     stranger = account(app, "otro@example.org", "manager", "Tercer programa")
     assert soup(stranger.get("/programme/dashboard")).select_one(".view-count").get_text(strip=True) == K_TEXT
     admin = account(app, "admin@example.org", "admin")
     assert (
         soup(admin.get(f"/programme/dashboard?programme={other}")).select_one(".view-count").get_text(strip=True)
-        == "5 firms"
+        == "6 firms"  # its five, and Antigua
     )
 
 
@@ -311,7 +327,7 @@ def test_the_download_holds_the_tables_of_the_view(app, admin, six_and_four):
     assert answer.mimetype == "text/csv" and "attachment" in answer.headers["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(answer.get_data(as_text=True))))
     assert ["Sector", "Wood and furniture"] in rows and ["Firms", "6"] in rows
-    assert ["Overall", "6", "15.0", "22.5", "35.0", "47.5", "55.0", "35.0"] in rows
+    assert ["Overall", "6", "", "22.5", "35.0", "47.5", ""] in rows
 
 
 def test_the_page_speaks_spanish(app, six_and_four):
@@ -340,9 +356,20 @@ def test_rows_kept_by_submissions_and_checks_equal_rebuilt_ones(app):
         db = get_db()
         first = db.execute("SELECT min(id) FROM assessments WHERE firm_id = ?", [firm_id]).fetchone()[0]
         q = registry().current[app.config["DEFAULT_QUESTIONNAIRE"]]
-        from survey.store.verification import save_checks  # noqa: PLC0415
-
-        save_checks(db, q, first, {}, {}, users.user_by_email(db, "rosa@example.org")["id"])
+        declared = store.load_answers(db, first)
+        # A consultant finds one choice answer a step lower than declared: the verified scores differ.
+        question = next(
+            q for q in q.questions.values() if q.type == "choice" and [o.value for o in q.options].index(
+                declared.get(q.id, q.options[0].value)) > 0 and q.id in declared
+        )  # fmt: skip
+        values = [o.value for o in question.options]
+        lower = values[values.index(declared[question.id]) - 1]
+        verified = save_checks(
+            db, q, first, {question.id: lower}, {}, users.user_by_email(db, "rosa@example.org")["id"]
+        )
+        assert verified.dimensions() != store.stored_scores(store.get_assessment(db, first)).dimensions()
+        packed = db.execute("SELECT verified FROM cohort_scores WHERE assessment_id = ?", [first]).fetchone()[0]
+        assert packed == cohorts.pack(verified, cohorts.layout(db, q.id, q.version))
         kept = cohorts.rows_held(db)
         with write(db):
             cohorts.rebuild_cohorts(db)
@@ -356,6 +383,20 @@ def test_rows_kept_by_submissions_and_checks_equal_rebuilt_ones(app):
 
 
 # --------------------------------------------------------------------------- versions
+
+
+def test_before_anyone_answers_a_new_version_the_dashboard_shows_the_last_one_answered(tmp_path):
+    site = Site(tmp_path)
+    site.write(V1)
+    first = site.app()
+    for _ in range(5):
+        take(first)
+    site.write(V2)
+    admin = account(site.app(), "admin@example.org", "admin")
+    page = soup(admin.get("/programme/dashboard"))
+    assert page.select_one(".view-count").get_text(strip=True) == "5 firms"
+    assert [(o["value"], o.has_attr("selected")) for o in page.select("#version option")] == [("2", False), ("1", True)]
+    assert soup(admin.get("/programme/dashboard?version=2")).select_one(".view-count").get_text(strip=True) == K_TEXT
 
 
 def test_a_baseline_on_an_older_version_pairs_with_its_follow_up_by_theme(tmp_path):
@@ -372,7 +413,7 @@ def test_a_baseline_on_an_older_version_pairs_with_its_follow_up_by_theme(tmp_pa
     admin = account(second, "admin@example.org", "admin")
     page = soup(admin.get("/programme/dashboard"))
     assert page.select_one(".view-count").get_text(strip=True) == "5 firms"
-    assert table_row(page, "Paired change, in points", "Tools v2") == ["5", "75.0", "100.0", "+25.0", "+25.0"]
+    assert table_row(page, "Paired change, in points", "Tools v2") == ["5", "75.0", "100.0", "+25.0"]
     assert [o["value"] for o in page.select("#version option")] == ["2", "1"]
     # Each firm counts once, at its latest assessment: version 2's.
     older = soup(admin.get("/programme/dashboard?version=1"))

@@ -4,6 +4,11 @@ Every figure is about a group, and a group of fewer than `k` firms gives no figu
 privacy rule programmes report under. Quantiles are interpolated linearly between the two
 nearest firms, as Excel's QUARTILE.INC and PERCENTILE.INC do, so a manager can check them there.
 
+Two more rules keep a single firm's score out of reach. No mean is given: a mean of n firms
+beside one of the n - 1 among them gives away the last firm's score. And the 10th and 90th
+percentiles come only from 2k firms: in five firms they lie so close to the lowest and highest
+score that those can be worked out from them and the quartiles.
+
 Scores arrive as whole tenths of a point (store.cohorts packs them so), which lets every figure
 come from counts per tenth: one counting pass per dimension for all groups at once, instead of
 a sort per group (a hundred thousand firms in tens of milliseconds).
@@ -18,7 +23,7 @@ import numpy as np
 
 TENTHS = 10
 TOP = 100 * TENTHS  # the highest score, in tenths
-QUANTILES = (0.10, 0.25, 0.50, 0.75, 0.90)  # whiskers at the 10th and 90th percentiles: no single firm's score
+QUANTILES = (0.10, 0.25, 0.50, 0.75, 0.90)
 
 
 class CohortRows(NamedTuple):
@@ -40,12 +45,11 @@ class Spread(NamedTuple):
     """How a group's scores on one dimension spread; figures None when the group is too small."""
 
     firms: int
-    low: float | None = None  # 10th percentile
+    low: float | None = None  # 10th percentile, from 2k firms
     q1: float | None = None
     median: float | None = None
     q3: float | None = None
-    high: float | None = None  # 90th percentile
-    mean: float | None = None
+    high: float | None = None  # 90th percentile, from 2k firms
 
 
 class Change(NamedTuple):
@@ -55,7 +59,6 @@ class Change(NamedTuple):
     baseline: float | None = None  # medians
     follow_up: float | None = None
     median_change: float | None = None
-    mean_change: float | None = None
 
 
 def unpack(packed: bytes, width: int) -> np.ndarray:
@@ -104,10 +107,6 @@ def _quantiles(counts: np.ndarray, offset: int = 0) -> tuple[float, ...]:
     return tuple(found)
 
 
-def _mean(counts: np.ndarray, offset: int = 0) -> float:
-    return float((counts * (np.arange(len(counts)) - offset)).sum() / counts.sum() / TENTHS)
-
-
 def _round(value: float) -> float:
     return round(float(value) + 0.0, 1)  # + 0.0: never "-0.0"
 
@@ -118,26 +117,34 @@ def spread(counts: np.ndarray, k: int) -> Spread:
     if firms < max(k, 1):
         return Spread(firms)
     low, q1, median, q3, high = (_round(q) for q in _quantiles(counts))
-    return Spread(firms, low, q1, median, q3, high, _round(_mean(counts)))
+    if firms < 2 * k:
+        return Spread(firms, None, q1, median, q3, None)
+    return Spread(firms, low, q1, median, q3, high)
 
 
-def level_shares(counts: np.ndarray, minimums: Sequence[float], k: int) -> tuple[int, list[float] | None]:
-    """Return how many firms have a score, and the share (0-1) of them at each level, or None below k.
+def level_shares(counts: np.ndarray, minimums: Sequence[float], k: int) -> tuple[int, list[float | None] | None]:
+    """Return how many firms have a score, and the share (0-1) of them at each level; None below k firms.
 
     `minimums`: each level's lowest score, in order; a score below the first counts in the first
-    level, as the results page's levels do.
+    level, as the results page's levels do. A level held by fewer than k firms (but some) gives no
+    share; when it is the only one, the smallest other level gives none either, or 100% less
+    the rest would tell it.
     """
     firms = int(counts.sum())
     if firms < max(k, 1) or not minimums:
         return firms, None
     tenths = np.arange(TOP + 1) / TENTHS
     level_of = np.clip(np.searchsorted(np.asarray(minimums), tenths, side="right") - 1, 0, len(minimums) - 1)
-    at_level = np.bincount(level_of, weights=counts, minlength=len(minimums))
-    return firms, [float(n) / firms for n in at_level]
+    at_level = [int(n) for n in np.bincount(level_of, weights=counts, minlength=len(minimums))]
+    hidden = {index for index, n in enumerate(at_level) if 0 < n < k}
+    if len(hidden) == 1:
+        others = [index for index, n in enumerate(at_level) if index not in hidden and n > 0]
+        hidden.add(min(others, key=lambda index: at_level[index]))
+    return firms, [None if index in hidden else n / firms for index, n in enumerate(at_level)]
 
 
 def changes(follow_ups: np.ndarray, baselines: np.ndarray, k: int) -> list[Change]:
-    """Return the paired change of every column: firms with a score at both, medians and change."""
+    """Return the paired change of every column: firms with a score at both, medians and the median change."""
     found = []
     for column in range(follow_ups.shape[1]):
         after, before = follow_ups[:, column], baselines[:, column]
@@ -153,7 +160,6 @@ def changes(follow_ups: np.ndarray, baselines: np.ndarray, k: int) -> list[Chang
                 _round(_quantiles(np.bincount(before[both], minlength=TOP + 1))[2]),
                 _round(_quantiles(np.bincount(after[both], minlength=TOP + 1))[2]),
                 _round(_quantiles(difference, offset=TOP)[2]),
-                _round(_mean(difference, offset=TOP)),
             )
         )
     return found

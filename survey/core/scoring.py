@@ -86,15 +86,17 @@ class Scores(NamedTuple):
         }
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Scores:
-        """Rebuild scores stored with to_dict."""
+    def from_dict(cls, data: Mapping[str, Any], questions: bool = True) -> Scores:
+        """Rebuild scores stored with to_dict; `questions` False leaves out each question's explanation (faster)."""
         pillars = tuple(
             PillarScore(
                 p["pillar_id"],
                 p["score"],
                 p["level_id"],
                 tuple(
-                    ThemeScore(t["theme_id"], t["score"], tuple(QuestionScore(*q) for q in t["questions"]))
+                    ThemeScore(
+                        t["theme_id"], t["score"], tuple(QuestionScore(*q) for q in t["questions"]) if questions else ()
+                    )
                     for t in p["themes"]
                 ),
             )

@@ -87,6 +87,7 @@ def build_dashboard(
         ),
         key=lambda s: s["title"],
     )
+    _hide_a_second(sectors, k)
 
     levels = []
     for d in dims:
@@ -120,6 +121,21 @@ def build_dashboard(
         "paired": paired,
         "figures": _figures(spread_rows, sectors, themes, levels, change_rows, say) if firms >= k else {},
     }
+
+
+def _hide_a_second(sectors: list[dict], k: int) -> None:
+    """Mark which sectors show figures: k firms or more, and not the smallest such when it alone would tell another.
+
+    With one sector hidden, the view's count less the sectors shown would give its count.
+    """
+    small = [s for s in sectors if s["firms"] < k]
+    for sector in sectors:
+        sector["shown"] = sector["firms"] >= k
+    if len(small) == 1:
+        shown = [s for s in sectors if s["shown"]]
+        if shown:
+            smallest = min(shown, key=lambda s: s["firms"])
+            smallest["shown"] = False
 
 
 def _pillar(questionnaire: Questionnaire, pillar_id: str):
@@ -173,9 +189,9 @@ def _figures(
                     "q1": [x.q1 for x in s],
                     "median": [x.median for x in s],
                     "q3": [x.q3 for x in s],
-                    "lowerfence": [x.low for x in s],
-                    "upperfence": [x.high for x in s],
-                    "mean": [x.mean for x in s],
+                    # Whiskers only from 2k firms (core.cohorts); a smaller group's box has none.
+                    "lowerfence": [x.q1 if x.low is None else x.low for x in s],
+                    "upperfence": [x.q3 if x.high is None else x.high for x in s],
                     "marker": {"color": "#0b5cad"},
                     "hoverinfo": "x",
                 }
@@ -187,7 +203,7 @@ def _figures(
             ),
         }
     if sectors and themes:
-        z = [[cell.median for cell in sector["themes"]] for sector in sectors]
+        z = [[cell.median if sector["shown"] else None for cell in sector["themes"]] for sector in sectors]
         figures["sectors"] = {
             "data": [
                 {
@@ -222,7 +238,7 @@ def _figures(
                     "orientation": "h",
                     "name": plotly_text(name),
                     "y": [_label(r) for r in bars],
-                    "x": [round(100 * dict(r["shares"]).get(name, 0), 1) for r in bars],
+                    "x": [round(100 * (dict(r["shares"]).get(name) or 0), 1) for r in bars],
                     "marker": {"color": LEVEL_COLOURS[index % len(LEVEL_COLOURS)]},
                     "hovertemplate": "%{x:.0f}%<extra>" + plotly_text(name) + "</extra>",
                 }
@@ -237,7 +253,7 @@ def _figures(
                 yaxis={"autorange": "reversed", "automargin": True, "fixedrange": True},
             ),
         }
-    moved = [r for r in change_rows if r["change"].mean_change is not None]
+    moved = [r for r in change_rows if r["change"].median_change is not None]
     if moved:
         figures["change"] = {
             "data": [
@@ -245,15 +261,15 @@ def _figures(
                     "type": "bar",
                     "orientation": "h",
                     "y": [_label(r) for r in moved],
-                    "x": [r["change"].mean_change for r in moved],
-                    "marker": {"color": ["#2a7f62" if r["change"].mean_change >= 0 else "#c8553d" for r in moved]},
+                    "x": [r["change"].median_change for r in moved],
+                    "marker": {"color": ["#2a7f62" if r["change"].median_change >= 0 else "#c8553d" for r in moved]},
                     "hovertemplate": "%{x:+.1f}<extra></extra>",
                 }
             ],
             "layout": _layout(
                 60 + ROW_PX * len(moved),
                 xaxis={
-                    "title": {"text": plotly_text(say("Mean change (points)"))},
+                    "title": {"text": plotly_text(say("Median change (points)"))},
                     "zeroline": True,
                     "fixedrange": True,
                 },
@@ -287,21 +303,22 @@ def dashboard_csv(view: dict, described: list[tuple[str, str]], say: Words) -> I
         return
     yield line()
     yield line(say("Score"), say("Firms"), say("10th percentile"), say("Lower quartile"), say("Median"),
-               say("Upper quartile"), say("90th percentile"), say("Mean"))  # fmt: skip
+               say("Upper quartile"), say("90th percentile"))  # fmt: skip
     for row in view["spreads"]:
         s = row["spread"]
         yield line(
             row["title"],
             firms(s.firms),
-            *((s.low, s.q1, s.median, s.q3, s.high, s.mean) if s.median is not None else (hidden,)),
+            *((s.low, s.q1, s.median, s.q3, s.high) if s.median is not None else (hidden,)),
         )
     yield line()
     yield line(say("Median by sector"), say("Firms"), *(t["title"] for t in view["themes"]))
     for sector in view["sectors"]:
+        if not sector["shown"]:
+            yield line(sector["title"], hidden, hidden)
+            continue
         yield line(
-            sector["title"],
-            firms(sector["firms"]),
-            *(c.median if c.median is not None else hidden for c in sector["themes"]),
+            sector["title"], sector["firms"], *(c.median if c.median is not None else hidden for c in sector["themes"])
         )
     yield line()
     for row in view["levels"]:
@@ -309,7 +326,9 @@ def dashboard_csv(view: dict, described: list[tuple[str, str]], say: Words) -> I
             yield line(row["title"], firms(row["firms"]), hidden)
         else:
             yield line(
-                row["title"], firms(row["firms"]), *(f"{name}: {round(100 * share)}%" for name, share in row["shares"])
+                row["title"],
+                firms(row["firms"]),
+                *(f"{name}: {hidden if share is None else f'{round(100 * share)}%'}" for name, share in row["shares"]),
             )
     yield line()
     yield line(
@@ -319,10 +338,10 @@ def dashboard_csv(view: dict, described: list[tuple[str, str]], say: Words) -> I
         yield line(row["title"], row["median"], round(row["weight"], 3), row["priority"])
     yield line()
     yield line(say("Change from baseline to follow-up"), say("Firms with both"), say("Baseline median"),
-               say("Follow-up median"), say("Median change"), say("Mean change"))  # fmt: skip
+               say("Follow-up median"), say("Median change"))  # fmt: skip
     for row in view["changes"]:
         c = row["change"]
         if c.median_change is None:
             yield line(row["title"], firms(c.firms), hidden)
         else:
-            yield line(row["title"], c.firms, c.baseline, c.follow_up, c.median_change, c.mean_change)
+            yield line(row["title"], c.firms, c.baseline, c.follow_up, c.median_change)

@@ -216,7 +216,7 @@ def submit_assessment(db: sqlite_utils.Database, assessment_id: int, questionnai
                 f"({', '.join('?' * len(submission.hidden))})",
                 [assessment_id, *sorted(submission.hidden)],
             )
-        store_scores(db, assessment, scores, period_of(stamp))
+        store_scores(db, assessment, scores, period_of(stamp), assessment["is_demo"])
     return submission
 
 

@@ -87,18 +87,23 @@ def dashboard_view() -> tuple[dict, dict]:
     A manager sees their own programme's firms; an administrator every firm, or one programme's.
     """
     args, db, config = request.args, get_db(), current_app.config
-    questionnaire = registry().current[config["DEFAULT_QUESTIONNAIRE"]]
-    held_versions = cohorts.versions(db, questionnaire.id) or [questionnaire.version]
-    version = number(args.get("version"))
-    if version in held_versions and version != questionnaire.version:
-        questionnaire = registry().get(db, questionnaire.id, version)
-    periods = cohorts.periods(db, questionnaire.id, questionnaire.version)
     programme_list = list_programmes(db) if current_user.role == "admin" else []
     if current_user.role == "admin":
         programme_id = number(args.get("programme"))
         programme_id = programme_id if any(p["id"] == programme_id for p in programme_list) else None
     else:
         programme_id = current_user.programme_id
+    reach = cohorts.CohortFilter(programme_id, include_demo=config["DEMO"])  # whose periods and versions
+    questionnaire = registry().current[config["DEFAULT_QUESTIONNAIRE"]]
+    held = cohorts.versions(db, questionnaire.id, reach)
+    offered = sorted(set(held) | {questionnaire.version}, reverse=True)
+    # By default the current version, or, until anyone has answered it, the newest one answered.
+    version = number(args.get("version"))
+    if version not in offered:
+        version = questionnaire.version if questionnaire.version in held or not held else held[0]
+    if version != questionnaire.version:
+        questionnaire = registry().get(db, questionnaire.id, version)
+    periods = cohorts.periods(db, questionnaire.id, questionnaire.version, reach)
     chosen = {
         "programme": programme_id,
         "sector": args.get("sector") if args.get("sector") in SECTORS else None,
@@ -123,7 +128,7 @@ def dashboard_view() -> tuple[dict, dict]:
         "sizes": [(code, words(label)) for code, label in SIZES.items()],
         "regions": [(region, region) for region in config["REGIONS"]],
         "periods": [(period, _("Last assessment in %(period)s", period=period)) for period in periods],
-        "versions": [(v, str(v)) for v in held_versions],
+        "versions": [(v, str(v)) for v in offered],
         "bases": [("declared", _("Self-declared")), ("verified", _("Verified by a consultant (firms checked)"))],
     }
     context = {"chosen": chosen, "options": options, "questionnaire": questionnaire}

@@ -28,7 +28,7 @@ def draw_every_chart(page) -> None:
 
 
 @pytest.mark.parametrize("viewport", WIDTHS, ids=["375px", "1280px"])
-def test_a_manager_filters_the_dashboard_and_every_chart_draws(new_context, viewport, offsite_requests):
+def test_an_administrator_filters_the_dashboard_and_every_chart_draws(new_context, viewport, offsite_requests):
     context = new_context(locale="en-GB", viewport=viewport)
     page = context.new_page()
     errors: list[str] = []
