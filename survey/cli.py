@@ -16,7 +16,14 @@ import sqlite_utils
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from .core.questionnaire import QuestionnaireError, load_questionnaire
+from .core.completion_time import (
+    READING_WORDS_PER_MINUTE,
+    SECONDS_PER_ANSWER,
+    about_minutes,
+    time_range,
+    typical_time,
+)
+from .core.questionnaire import Questionnaire, QuestionnaireError, load_questionnaire
 from .reports.datasette import metadata
 from .reports.export import codebook_csv, csv_lines, json_chunks, write_xlsx
 from .store.cohorts import rebuild_cohorts
@@ -78,8 +85,31 @@ def check_questionnaires(paths: tuple[str, ...]) -> None:
             f"{path}: ok ({questionnaire.id} version {questionnaire.version}, "
             f"{len(questionnaire.questions)} questions, {scored} scored)"
         )
+        for line in time_lines(questionnaire):
+            click.echo(f"  {line}")
+        if questionnaire.written_minutes is not None:
+            click.echo(
+                f"  warning: estimated_minutes: {questionnaire.written_minutes} is ignored: the start page shows "
+                "the time worked out from the questions (remove it when you next raise the version)",
+                err=True,
+            )
     if broken:
         raise SystemExit(1)
+
+
+def time_lines(questionnaire: Questionnaire) -> list[str]:
+    """Say, in each language, how long an owner takes: the typical path, and the shortest and longest bounds."""
+    lines = []
+    for language in questionnaire.languages:
+        typical = typical_time(questionnaire, language)
+        fewest, most = time_range(questionnaire, language)
+        lines.append(
+            f"{language}: typical path {typical.minutes:.1f} min ({typical.words:,} words at "
+            f"{READING_WORDS_PER_MINUTE} a minute, {typical.answers} answers at {SECONDS_PER_ANSWER} s), shown as "
+            f"about {about_minutes(typical.minutes)} min; no conditional question shown {fewest.minutes:.1f} min, "
+            f"every question {most.minutes:.1f} min"
+        )
+    return lines
 
 
 @click.command("seed-demo")

@@ -184,7 +184,7 @@ def test_minimal_fixture() -> None:
 def test_full_fixture_ids_and_weights() -> None:
     questionnaire = load_valid("full")
     assert (questionnaire.id, questionnaire.version, questionnaire.default_language) == ("full", 3, "en")
-    assert questionnaire.estimated_minutes == 10
+    assert questionnaire.written_minutes == 10
     assert [(p.id, p.weight) for p in questionnaire.pillars] == [("ops", 2.0), ("green", 1.0)]
     assert [(t.id, t.weight) for t in questionnaire.themes] == [
         ("tools", 1.0),

@@ -139,7 +139,7 @@ class Questionnaire:
     description: Text | None
     languages: tuple[str, ...]
     default_language: str
-    estimated_minutes: int | None
+    written_minutes: int | None  # `estimated_minutes` as older files give it; shown nowhere
     levels: tuple[Level, ...]
     pillars: tuple[Pillar, ...]
     sections: tuple[Section, ...]
@@ -147,6 +147,9 @@ class Questionnaire:
     evaluation_order: tuple[Question, ...]  # every condition's questions come before it
     source_text: str
     digest: str
+    # Minutes an owner takes on the typical path, per language (completion_time.typical_time),
+    # worked out once when the file is loaded.
+    estimated_minutes: Mapping[str, float]
 
     @property
     def themes(self) -> tuple[Theme, ...]:

@@ -10,7 +10,9 @@ from __future__ import annotations
 import hashlib
 from dataclasses import replace
 from pathlib import Path
+from types import MappingProxyType
 
+from .completion_time import typical_time
 from .model import (
     EFFORTS,
     NOT_APPLICABLE,
@@ -70,7 +72,7 @@ def load_questionnaire(path: str | Path) -> Questionnaire:
     if data is not None and not problems:
         questionnaire, problems = build_questionnaire(data, path.name)
         if not problems:
-            return _with_source(questionnaire, text)
+            return _finished(questionnaire, text)
     raise QuestionnaireError(problems or [Problem(path.name, None, "", ERRORS_FOR_FILE)])
 
 
@@ -80,7 +82,7 @@ def load_questionnaire_text(text: str, name: str = "<text>") -> Questionnaire:
     if not problems:
         questionnaire, problems = build_questionnaire(data, name)
         if not problems:
-            return _with_source(questionnaire, text)
+            return _finished(questionnaire, text)
     raise QuestionnaireError(problems)
 
 
@@ -103,6 +105,8 @@ def load_folder(folder: str | Path) -> dict[str, Questionnaire]:
     return loaded
 
 
-def _with_source(questionnaire: Questionnaire, text: str) -> Questionnaire:
+def _finished(questionnaire: Questionnaire, text: str) -> Questionnaire:
+    """Attach the source text, its digest and the time an owner takes in each language."""
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    return replace(questionnaire, source_text=text, digest=digest)
+    minutes = {language: typical_time(questionnaire, language).minutes for language in questionnaire.languages}
+    return replace(questionnaire, source_text=text, digest=digest, estimated_minutes=MappingProxyType(minutes))

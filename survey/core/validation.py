@@ -75,7 +75,7 @@ class _Checker(QuestionChecks):
             description=description,
             languages=self.languages,
             default_language=default_language,
-            estimated_minutes=minutes,
+            written_minutes=minutes,
             levels=levels,
             pillars=pillars,
             sections=sections,
@@ -83,6 +83,7 @@ class _Checker(QuestionChecks):
             evaluation_order=order,
             source_text="",
             digest="",
+            estimated_minutes=MappingProxyType({}),
         )
 
     def _sources(self, data: dict) -> dict:

@@ -7,6 +7,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from markupsafe import Markup
 
+from ..core.completion_time import about_minutes
 from ..core.navigation import next_section
 from ..core.scoring import hidden_questions, visible_answers
 from ..reports.progress import change_table
@@ -53,7 +54,9 @@ def format_change(value: float) -> str:
 def landing():
     """Show what the survey is and how to start."""
     questionnaire = registry().current[current_app.config["DEFAULT_QUESTIONNAIRE"]]
-    return render_template("owner/landing.html", questionnaire=questionnaire, language=language_for(questionnaire))
+    language = language_for(questionnaire)
+    minutes = about_minutes(questionnaire.estimated_minutes[language])
+    return render_template("owner/landing.html", questionnaire=questionnaire, language=language, minutes=minutes)
 
 
 @bp.route("/start", methods=["GET", "POST"])
