@@ -25,6 +25,7 @@ from test_versions import V1, V2, Site, load_questionnaire_from, take
 from survey.core import cohorts as figures
 from survey.core.benchmarks import quantile
 from survey.core.scoring import PillarScore, Scores, ThemeScore, level_for
+from survey.core.synthetic import generate
 from survey.store import assessments as store
 from survey.store import cohorts, users
 from survey.store.connection import write
@@ -427,3 +428,18 @@ def follow_up_v2(client, token, questionnaire) -> None:
     new = re.fullmatch(r"/a/([^/]+)/link", response.headers["Location"]).group(1)
     answer_all(client, new, questionnaire, overrides={"accounts": "software", "website": "yes", "cloud": "yes"})
     assert submit(client, new).status_code == 302
+
+
+def test_a_demo_firms_submission_through_the_pages_stays_demo(app, admin):
+    """A follow-up a visitor submits for a demo firm counts only where the demo does."""
+    q = questionnaire(app)
+    item = next(generate(q, 1, seed=7))
+    with app.app_context():
+        db = get_db()
+        with write(db):
+            firm_id = store.insert_firm(db, item["firm"], "2026-01-01T10:00:00", is_demo=1)
+            draft = store.insert_assessment(db, firm_id, store.new_token(), q, "2026-01-01T10:00:00", is_demo=1)
+            store.insert_answers(db, draft, item["answers"])
+        assert not store.submit_assessment(db, draft, q).missing
+        assert db.execute("SELECT is_demo FROM cohort_scores WHERE assessment_id = ?", [draft]).fetchone() == (1,)
+    assert soup(admin.get("/programme/dashboard")).select_one(".view-count").get_text(strip=True) == K_TEXT
