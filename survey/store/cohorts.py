@@ -232,12 +232,16 @@ def read_pairs(
 def periods(db: sqlite_utils.Database, questionnaire_id: str, version: int, filters: CohortFilter) -> list[str]:
     """Return the periods the version's submissions of the filter's programme fall in, newest first."""
     where, params = _held(filters)
+    # The few periods from the index first, then one look each for a submission of the programme:
+    # a scan of every row for its programme took 60 ms at 100,000 assessments.
     return [
         row[0]
         for row in db.execute(
-            "SELECT DISTINCT period FROM cohort_scores c WHERE c.questionnaire_id = ? AND c.questionnaire_version = ? "
-            f"{where} ORDER BY period DESC",
-            [questionnaire_id, version, *params],
+            "SELECT p.period FROM (SELECT DISTINCT period FROM cohort_scores "
+            "WHERE questionnaire_id = ? AND questionnaire_version = ?) p "
+            "WHERE EXISTS (SELECT 1 FROM cohort_scores c WHERE c.questionnaire_id = ? AND c.questionnaire_version = ? "
+            f"AND c.period = p.period{where}) ORDER BY 1 DESC",
+            [questionnaire_id, version, questionnaire_id, version, *params],
         )
     ]
 
@@ -248,9 +252,10 @@ def versions(db: sqlite_utils.Database, questionnaire_id: str, filters: CohortFi
     return [
         row[0]
         for row in db.execute(
-            f"SELECT DISTINCT questionnaire_version FROM cohort_scores c WHERE c.questionnaire_id = ? {where} "
-            "ORDER BY 1 DESC",
-            [questionnaire_id, *params],
+            "SELECT v.version FROM (SELECT DISTINCT questionnaire_version AS version FROM cohort_scores "
+            "WHERE questionnaire_id = ?) v WHERE EXISTS (SELECT 1 FROM cohort_scores c "
+            f"WHERE c.questionnaire_id = ? AND c.questionnaire_version = v.version{where}) ORDER BY 1 DESC",
+            [questionnaire_id, questionnaire_id, *params],
         )
     ]
 
