@@ -65,7 +65,8 @@ def init_db() -> None:
 def check_questionnaires(paths: tuple[str, ...]) -> None:
     """Check questionnaire files and list every problem; exit 1 if any file is broken.
 
-    Without PATHS, checks every file the app serves.
+    Without PATHS, checks every file the app serves. Warnings (such as a scored question without
+    recommendations) are listed after a file that loads, and do not fail the check.
 
     Example: flask --app survey check-questionnaires questionnaires/readiness.yaml
     """
@@ -93,6 +94,8 @@ def check_questionnaires(paths: tuple[str, ...]) -> None:
                 "the time worked out from the questions (remove it when you next raise the version)",
                 err=True,
             )
+        for warning in questionnaire.warnings:
+            click.echo(f"  warning: {warning}", err=True)
     if broken:
         raise SystemExit(1)
 

@@ -1,4 +1,5 @@
-"""Helpers the tests share: reading a form's CSRF token, filling in the firm profile, an SMTP server."""
+"""Helpers the tests share: reading a form's CSRF token, filling in the firm profile, an app on one
+questionnaire, an SMTP server."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import threading
 from collections.abc import Iterator
 from email.message import EmailMessage
 from email.parser import BytesParser
+from pathlib import Path
 from typing import NamedTuple
 
 import pytest
@@ -41,6 +43,50 @@ def start(client, profile: dict | None = None) -> str:
     response = client.post("/start", data={**PROFILE, **(profile or {}), "csrf_token": csrf_token(page.data)})
     assert response.status_code == 302, response.data
     return response.headers["Location"].split("/")[2]
+
+
+def app_serving(tmp_path: Path, questionnaire: Path):
+    """Return an app on a fresh database that serves one questionnaire file, new assessments included."""
+    from survey import create_app
+    from survey.core.questionnaire import load_questionnaire
+    from survey.store.schema import migrate
+    from survey.web.database import get_db
+
+    folder = tmp_path / "questionnaires"
+    folder.mkdir()
+    (folder / questionnaire.name).write_text(questionnaire.read_text(encoding="utf-8"), encoding="utf-8")
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE": str(tmp_path / "test.sqlite3"),
+            "SECRET_KEY": "test",
+            "QUESTIONNAIRES": str(folder),
+            "DEFAULT_QUESTIONNAIRE": load_questionnaire(questionnaire).id,
+        }
+    )
+    with app.app_context():
+        migrate(get_db())
+    return app
+
+
+def send_page(client, url: str, answers: dict, nav: str = "next", marks: bool = True):
+    """Post a page of questions as a browser does: its hidden fields and the answers given.
+
+    The hidden fields are the form's token and a mark for each checklist whose empty selection
+    means "none of these"; marks=False leaves the marks out, as a page that did not show them.
+    """
+    from bs4 import BeautifulSoup
+
+    page = BeautifulSoup(client.get(url).data, "html.parser")
+    data = {
+        field["name"]: field["value"]
+        for field in page.select("form.questions input[type=hidden]")
+        if marks or not field["name"].endswith("__shown")
+    }
+    data["nav"] = nav
+    for qid, value in answers.items():
+        data[f"q-{qid}"] = [str(v) for v in value] if isinstance(value, (tuple, list)) else str(value)
+    return client.post(url, data=data)
 
 
 def missing(message: str) -> None:

@@ -68,7 +68,6 @@ BROKEN_EXPECTED: dict[str, tuple[list[str], int | None]] = {
     "rec_if_selected_on_checklist.yaml": (["if_selected is only for choice questions"], 25),
     "rec_unknown_option.yaml": (["if_selected names 'gold', which is not an option"], 25),
     "rec_points_not_below_max.yaml": (["if_points_at_most 2 is not below the question's maximum 2"], 22),
-    "scored_without_recommendations.yaml": (["question website: 'recommendations' is missing or empty"], 17),
     "scored_without_source.yaml": (["question website: a scored question needs a 'source'"], 17),
     "number_bands_without_min.yaml": (["question staff: a number with bands needs a 'min'"], 17),
     "bands_not_increasing.yaml": (["bands[2]: bands must go up: 10 is not above 50"], 26),
@@ -77,6 +76,29 @@ BROKEN_EXPECTED: dict[str, tuple[list[str], int | None]] = {
     "section_unknown_theme.yaml": (["sections[0]: theme 'ghost' does not exist"], 27),
     "reserved_id_overall.yaml": (["id 'overall' is a reserved word"], 11),
     "text_read_as_boolean.yaml": (["option paper.label: the 'en' text was read as 'false': put it in quotes"], 22),
+    "empty_means_on_choice.yaml": (["question accounts: 'empty_means' is only for checklist questions"], 17),
+    "empty_means_unknown.yaml": (["question tools_used: empty_means must be 'none' (nothing ticked", "not 'zero'"], 17),
+    "empty_selection_value.yaml": (
+        ["question tools_used: option value 'none_ticked' is kept for an empty selection with empty_means: none"],
+        17,
+    ),
+    "unscored_with_recommendations.yaml": (
+        ["question customers: 'recommendations' is for scored questions, and this one has scored: false"],
+        17,
+    ),
+    "unscored_with_weight.yaml": (["question customers: 'weight' is for scored questions"], 17),
+    "unscored_with_scores.yaml": (
+        ["question customers: has scored: false, yet options give a 'score' (households, businesses)"],
+        17,
+    ),
+    "scored_on_yesno.yaml": (
+        ["question exports: 'scored' is only for choice and checklist questions: a yes/no question is always scored"],
+        17,
+    ),
+    "options_without_scores.yaml": (
+        ["question customers: no option has a 'score': give each one a score, or write scored: false"],
+        17,
+    ),
     "several_problems.yaml": (
         [
             "version: must be a whole number of 1 or more, not 0",
@@ -87,6 +109,24 @@ BROKEN_EXPECTED: dict[str, tuple[list[str], int | None]] = {
         ],
         None,
     ),
+}
+
+# Files of the corpus that make one mistake of the question formats: each gets exactly one message.
+ONE_MISTAKE = [
+    "empty_means_on_choice.yaml",
+    "empty_means_unknown.yaml",
+    "empty_selection_value.yaml",
+    "unscored_with_recommendations.yaml",
+    "unscored_with_weight.yaml",
+    "unscored_with_scores.yaml",
+    "scored_on_yesno.yaml",
+    "options_without_scores.yaml",
+]
+
+# file -> (warning message fragment, its line): files that load, with a warning.
+WARNED = FIXTURES / "warned"
+WARNED_EXPECTED = {
+    "scored_without_recommendations.yaml": ("question website: has no recommendations, so no answer suggests", 17),
 }
 
 
@@ -292,7 +332,10 @@ def test_readme_example_loads() -> None:
         "accounts",
         "website",
         "website_sales",
+        "customers",
+        "order_channels",
         "renewable_share",
+        "energy_bills",
         "energy_notes",
     ]
     max_points = {q.id: q.max_points for q in questionnaire.questions.values()}
@@ -300,9 +343,15 @@ def test_readme_example_loads() -> None:
         "accounts": 4.0,
         "website": 2.0,
         "website_sales": 2.0,
+        "customers": 0.0,  # scored: false
+        "order_channels": 4.0,
         "renewable_share": 3.0,
+        "energy_bills": 2.0,
         "energy_notes": 0.0,
     }
+    assert [q.id for q in questionnaire.questions.values() if q.empty_is_none] == ["order_channels"]
+    assert questionnaire.questions["energy_bills"].recommendations == ()
+    assert questionnaire.warnings == ()  # recommendations: [] says no action is meant
     points = questionnaire.questions["accounts"].option_points
     assert dict(points) == {"paper": 0, "spreadsheet": 2, "software": 4}
     assert questionnaire.questions["renewable_share"].not_applicable_values == frozenset({"na"})
@@ -402,6 +451,67 @@ def test_broken_text_is_refused_too(name: str) -> None:
     with pytest.raises(QuestionnaireError) as caught:
         load_questionnaire_text(text, name)
     assert all(p.file == name for p in caught.value.problems)
+
+
+@pytest.mark.parametrize("name", ONE_MISTAKE)
+def test_one_mistake_gives_one_message(name: str) -> None:
+    assert len(problems_of(BROKEN / name)) == 1, [str(p) for p in problems_of(BROKEN / name)]
+
+
+def test_warned_table_matches_corpus() -> None:
+    assert {p.name for p in WARNED.glob("*.yaml")} == set(WARNED_EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(WARNED_EXPECTED))
+def test_a_warning_does_not_stop_a_file_loading(name: str) -> None:
+    questionnaire = load_questionnaire(WARNED / name)
+    fragment, line = WARNED_EXPECTED[name]
+    assert [(w.file, w.line) for w in questionnaire.warnings] == [(name, line)]
+    assert fragment in str(questionnaire.warnings[0])
+    assert str(questionnaire.warnings[0]).startswith(f"{name}:{line}: question ")
+    assert load_questionnaire_text((WARNED / name).read_text(encoding="utf-8"), name).warnings == questionnaire.warnings
+
+
+def test_files_without_warnings() -> None:
+    """The valid fixtures, the README example and the shipped questionnaire give the checker nothing to say."""
+    for path in [*VALID.glob("*.yaml"), READINESS]:
+        assert load_questionnaire(path).warnings == (), path.name
+    assert load_questionnaire_text(readme_example(), "README.md").warnings == ()
+
+
+def test_recommendations_left_out_warn_and_an_empty_list_says_none_is_meant() -> None:
+    """The README: without `recommendations: []`, energy_bills gets the one warning."""
+    example = readme_example()
+    line = "            recommendations: []         # no action, on purpose: without this line the checker warns\n"
+    assert example.count(line) == 1
+    questionnaire = load_questionnaire_text(example.replace(line, ""), "README.md")
+    assert [(w.where, w.message.split(",")[0]) for w in questionnaire.warnings] == [
+        ("question energy_bills", "has no recommendations")
+    ]
+    assert questionnaire.questions["energy_bills"].recommendations == ()
+
+
+def test_the_checker_prints_warnings_and_passes(runner) -> None:
+    ok = runner.invoke(args=["check-questionnaires", str(WARNED / "scored_without_recommendations.yaml")])
+    assert ok.exit_code == 0, ok.output
+    assert "scored_without_recommendations.yaml: ok (broken version 1, 1 questions, 1 scored)" in ok.output
+    warned = "  warning: scored_without_recommendations.yaml:17: question website: has no recommendations"
+    assert ok.stderr.count(warned) == 1
+    quiet = runner.invoke(args=["check-questionnaires", str(VALID / "minimal.yaml")])
+    assert quiet.exit_code == 0 and "warning" not in quiet.output
+
+
+def test_the_app_logs_warnings_when_it_starts(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    from survey import create_app
+
+    shutil.copy(WARNED / "scored_without_recommendations.yaml", tmp_path / "small.yaml")
+    settings = {"TESTING": True, "DATABASE": str(tmp_path / "db.sqlite3"), "SECRET_KEY": "test"}
+    create_app({**settings, "QUESTIONNAIRES": str(tmp_path), "DEFAULT_QUESTIONNAIRE": "broken"})
+    logged = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert logged == [
+        "questionnaire warning: small.yaml:17: question website: has no recommendations, so no answer suggests "
+        "an action (write recommendations: [] if that is meant)"
+    ]
 
 
 def test_several_problems_are_reported_at_once() -> None:

@@ -272,7 +272,6 @@ def test_nothing_answered() -> None:
 @pytest.mark.parametrize(
     "ticked, points",
     [
-        ((), 0.0),
         (("none",), 0.0),
         (("online",), 1.0),
         (("courses",), 2.0),
@@ -285,6 +284,14 @@ def test_checklist_capped_at_max_score(ticked: tuple, points: float) -> None:
     scores = score({"training": ticked})
     assert statuses(scores)["training"] == (SCORED, points, 3.0)
     assert scores.dimensions()["skills"] == round(100 * points / 3, 4)
+
+
+@pytest.mark.parametrize("ticked", [(), []])
+def test_a_checklist_with_nothing_ticked_is_unanswered_by_default(ticked) -> None:
+    """training has no `empty_means`: nothing ticked is no answer (tests/test_empty_selection.py has the other rule)."""
+    scores = score({"training": ticked})
+    assert statuses(scores)["training"] == (UNANSWERED, 0.0, 3.0)
+    assert scores.dimensions()["skills"] is None
 
 
 @pytest.mark.parametrize(

@@ -3,9 +3,10 @@
 The web layer reads the raw values of a form (strings, lists of strings, a "does not apply"
 box) and hands them here; this module decides what is stored and what is refused: options not
 offered, exclusive options ticked with others, numbers that are not numbers or out of bounds,
-missing required answers, answers that a condition hides. Refusals are returned as `Refusal`
-values naming the question and the rule, for the caller to put in words. Limits on the size of
-what a form may send (text length) are the form's.
+missing required answers, answers that a condition hides, and what a checklist sent with nothing
+ticked means. Refusals are returned as `Refusal` values naming the question and the rule, for
+the caller to put in words. Limits on the size of what a form may send (text length) are the
+form's.
 """
 
 from __future__ import annotations
@@ -34,10 +35,15 @@ class Refusal(NamedTuple):
 
 
 class RawAnswer(NamedTuple):
-    """What a form sent for one question: its value and, for numbers, the "does not apply" box."""
+    """What a form sent for one question: its value, a number's "does not apply" box, and whether it was shown.
+
+    A checklist with nothing ticked sends nothing, like one that was not on the page at all; the
+    page sends a mark with each checklist whose empty selection means "none of these" (`shown`).
+    """
 
     value: Any  # a string, a list of strings (checklists), or None when nothing was sent
     not_applicable: bool = False
+    shown: bool = False  # the page the form came from showed this question
 
 
 class Submission(NamedTuple):
@@ -77,7 +83,10 @@ def read_answer(question: Question, raw: RawAnswer) -> tuple[Any, Refusal | None
         unknown = next((v for v in ticked if not is_offered(question, v)), None)
         if unknown is not None:
             return None, Refusal(question.id, NOT_OFFERED, str(unknown))
-    if question.type == "checklist" and value:
+    if question.type == "checklist" and not value:
+        # Nothing ticked on a page that showed the checklist: "none of these", when it says so.
+        return (() if raw.shown and question.empty_is_none else None), None
+    if question.type == "checklist":
         exclusive = [v for v in ticked if v == NOT_APPLICABLE or (question.option(v) and question.option(v).exclusive)]
         refusal = Refusal(question.id, EXCLUSIVE, exclusive[0]) if exclusive and len(ticked) > 1 else None
         # Stored in the questionnaire's order, whatever order the browser sent.

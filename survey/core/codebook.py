@@ -5,9 +5,10 @@ Pure functions: the data layer gives the rows, the writers (reports/export.py) l
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from .model import NOT_APPLICABLE, Question, Questionnaire
+from .model import EMPTY_SELECTION, NOT_APPLICABLE, Question, Questionnaire
 
 # The firm and assessment columns that come before the answers, in order.
 PROFILE_COLUMNS = (
@@ -47,47 +48,57 @@ def columns(questionnaire: Questionnaire) -> list[str]:
 
 
 def answer_cell(question: Question, value: Any) -> str | float | None:
-    """Return an answer as a cell: an option's value, a checklist's values joined by ';', a number, or 'na'."""
+    """Return an answer as a cell: an option's value, a checklist's values joined by ';', a number, or 'na'.
+
+    A checklist with nothing ticked is 'none_ticked' where that means "none of these", else no answer.
+    """
     if value is None:
         return None
     if value == NOT_APPLICABLE:
         return NOT_APPLICABLE
     if isinstance(value, (tuple, list)):
+        if not value:
+            return EMPTY_SELECTION if question.empty_is_none else None
         return ";".join(value)
     return value
 
 
-def codebook(questionnaire: Questionnaire) -> list[dict[str, Any]]:
-    """Return one row per question and one per option: ids, texts in every language, points, weights."""
+def codebook(questionnaire: Questionnaire, empty_selection: Callable[[str], str]) -> list[dict[str, Any]]:
+    """Return one row per question and one per option: ids, texts in every language, points, weights.
+
+    A checklist whose empty selection means "none of these" has one more row, for 'none_ticked',
+    described in each language by `empty_selection(language)`. Unscored questions have no points
+    and no weight.
+    """
     found = []
     languages = questionnaire.languages
     for question in answered_questions(questionnaire):
-        found.append(
-            {
-                "question_id": question.id,
-                "pillar": question.pillar_id,
-                "theme": question.theme_id,
-                "type": question.type,
-                "value": "",
-                **{f"text_{lang}": questionnaire.text(question.label, lang) for lang in languages},
-                "points": question.max_points or None,
-                "weight": question.weight,
-            }
-        )
+        label = {lang: questionnaire.text(question.label, lang) for lang in languages}
+        weight = question.weight if question.scored else None
+        found.append(_row(question, question.type, "", label, question.max_points or None, weight))
         for option in question.options:
-            found.append(
-                {
-                    "question_id": question.id,
-                    "pillar": question.pillar_id,
-                    "theme": question.theme_id,
-                    "type": "option",
-                    "value": option.value,
-                    **{f"text_{lang}": questionnaire.text(option.label, lang) for lang in languages},
-                    "points": question.option_points.get(option.value),
-                    "weight": None,
-                }
-            )
+            label = {lang: questionnaire.text(option.label, lang) for lang in languages}
+            found.append(_row(question, "option", option.value, label, question.option_points.get(option.value)))
+        if question.empty_is_none:
+            label = {lang: empty_selection(lang) for lang in languages}
+            found.append(_row(question, "option", EMPTY_SELECTION, label, 0.0 if question.scored else None))
     return found
+
+
+def _row(
+    question: Question, kind: str, value: str, texts: dict[str, str], points: float | None, weight: float | None = None
+) -> dict[str, Any]:
+    """Return one codebook row: a question (kind is its type) or one of its answers (kind "option")."""
+    return {
+        "question_id": question.id,
+        "pillar": question.pillar_id,
+        "theme": question.theme_id,
+        "type": kind,
+        "value": value,
+        **{f"text_{lang}": text for lang, text in texts.items()},
+        "points": points,
+        "weight": weight,
+    }
 
 
 def codebook_columns(questionnaire: Questionnaire) -> list[str]:

@@ -21,11 +21,16 @@ class DataReader:
     def __init__(self, name: str):
         self.name = name
         self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []  # advice that does not stop the file loading
         self.languages: tuple[str, ...] = ()
         self.sources: dict[str, Text] = {}  # the file's `sources`, by key
 
     def problem(self, node: Any, where: str, message: str) -> None:
         self.problems.append(Problem(self.name, getattr(node, "line", None), where, message))
+
+    def warning(self, node: Any, where: str, message: str) -> None:
+        """Note something the author may not mean, which does not stop the file loading."""
+        self.warnings.append(Problem(self.name, getattr(node, "line", None), where, message))
 
     def mapping(self, node: Any, where: str, allowed: set[str], required: set[str]) -> bool:
         """Check that node is a mapping with known keys and the required ones."""

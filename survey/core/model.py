@@ -8,8 +8,11 @@ from functools import cached_property
 from types import MappingProxyType
 
 from .expressions import Condition
+from .yaml_source import Problem
 
 NOT_APPLICABLE = "na"
+# How exports write a checklist answered with nothing ticked when that means "none of these".
+EMPTY_SELECTION = "none_ticked"
 QUESTION_TYPES = ("choice", "checklist", "yesno", "number", "text", "note")
 SCORED_TYPES = ("choice", "checklist", "yesno", "number")
 YESNO_POINTS = MappingProxyType({"yes": 2.0, "partly": 1.0, "no": 0.0})
@@ -17,6 +20,9 @@ EFFORTS = ("low", "medium", "high")
 # How serious the gap an action closes is, most serious first: a legal duty or a risk to people's
 # health and safety not met; a serious risk to the business; an improvement.
 SEVERITIES = ("critical", "high", "normal")
+# What a checklist with nothing ticked means: no answer (left out of scores), or "none of these"
+# (an answer worth 0 points). The first is the default.
+EMPTY_MEANINGS = ("unanswered", "none")
 
 Text = Mapping[str, str]
 
@@ -85,11 +91,17 @@ class Question:
     recommendations: tuple[Recommendation, ...]
     theme_id: str
     pillar_id: str
+    empty_means: str = EMPTY_MEANINGS[0]  # what a checklist with nothing ticked means
 
     @property
     def scored(self) -> bool:
         """Whether answers to this question count in scores."""
         return self.max_points > 0
+
+    @property
+    def empty_is_none(self) -> bool:
+        """Whether a checklist sent with nothing ticked is answered "none of these"."""
+        return self.empty_means == "none"
 
     def option(self, value: str) -> Option | None:
         """Return the option with this value, if any."""
@@ -150,6 +162,7 @@ class Questionnaire:
     # Minutes an owner takes on the typical path, per language (completion_time.typical_time),
     # worked out once when the file is loaded.
     estimated_minutes: Mapping[str, float]
+    warnings: tuple[Problem, ...]  # what the checker advises that does not stop the file loading
 
     @property
     def themes(self) -> tuple[Theme, ...]:

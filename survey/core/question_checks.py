@@ -1,40 +1,36 @@
-"""Check the questions of a questionnaire: types, options, bands, conditions, recommendations."""
+"""Check the questions of a questionnaire: types, options, bands, conditions; their recommendations
+are checked in recommendation_checks.py."""
 
 from __future__ import annotations
 
 from types import MappingProxyType
 from typing import Any
 
-from .data_reader import DataReader, kind
+from .data_reader import kind
 from .expressions import Condition, ExpressionError, parse_condition
 from .model import (
-    EFFORTS,
+    EMPTY_MEANINGS,
+    EMPTY_SELECTION,
     NOT_APPLICABLE,
     QUESTION_TYPES,
     SCORED_TYPES,
-    SEVERITIES,
     YESNO_POINTS,
     Band,
     Option,
     Question,
-    Recommendation,
 )
+from .recommendation_checks import RecommendationChecks
 
 OPTION_KEYS = {"value", "label", "description", "score", "not_applicable", "exclusive"}
 BAND_KEYS = {"min", "score"}
-RECOMMENDATION_KEYS = {"id", "if_points_at_most", "if_selected", "if_not_selected"}
-RECOMMENDATION_KEYS |= {"action", "effort", "source", "severity", "after"}
-TRIGGERS = {
-    "if_points_at_most": "points_at_most",
-    "if_selected": "selected",
-    "if_not_selected": "not_selected",
-}
 COMMON_QUESTION_KEYS = {"id", "type", "label", "hint", "required", "required_message"}
 COMMON_QUESTION_KEYS |= {"relevant", "source"}
 SCORED_KEYS = {"weight", "recommendations"}
 QUESTION_KEYS = {
-    "choice": COMMON_QUESTION_KEYS | SCORED_KEYS | {"options"},
-    "checklist": COMMON_QUESTION_KEYS | SCORED_KEYS | {"options", "max_score", "allow_not_applicable"},
+    "choice": COMMON_QUESTION_KEYS | SCORED_KEYS | {"options", "scored"},
+    "checklist": COMMON_QUESTION_KEYS
+    | SCORED_KEYS
+    | {"options", "scored", "max_score", "allow_not_applicable", "empty_means"},
     "yesno": COMMON_QUESTION_KEYS | SCORED_KEYS | {"allow_not_applicable"},
     "number": COMMON_QUESTION_KEYS
     | SCORED_KEYS
@@ -42,16 +38,20 @@ QUESTION_KEYS = {
     "text": COMMON_QUESTION_KEYS,
     "note": {"id", "type", "label", "hint", "relevant"},
 }
+# Keys that only some types take, each refused elsewhere with a message of its own.
+TYPE_KEYS = {"scored": ("choice", "checklist"), "empty_means": ("checklist",)}
+SCORED_BY_TYPE = {
+    "yesno": "a yes/no question is always scored (for one that is not, write a choice)",
+    "number": "a number question is scored when it has bands",
+}
 
 
-class QuestionChecks(DataReader):
+class QuestionChecks(RecommendationChecks):
     """The checks of one question and what belongs to it; conditions are kept for later."""
 
     def __init__(self, name: str):
         super().__init__(name)
         self.question_lines: dict[str, int | None] = {}
-        self.recommendation_nodes: dict[tuple[str, str], Any] = {}  # (question id, id) -> its data
-        self.written_ids: set[str] = set()  # recommendation ids the author wrote, not made up
         self.conditions: dict[str, tuple[Condition, str, Any]] = {}
 
     def question(self, node: Any, where: str, theme_id: str, pillar_id: str) -> Question | None:
@@ -67,10 +67,19 @@ class QuestionChecks(DataReader):
         if qid in self.question_lines:
             self.problem(node, where, f"duplicate question id '{qid}' (also on line {self.question_lines[qid]})")
         self.question_lines.setdefault(qid, node.line if hasattr(node, "line") else None)
-        self.mapping(node, where, QUESTION_KEYS[qtype], {"id", "type", "label"})
+        for key, types in TYPE_KEYS.items():
+            if key in node and qtype not in types:
+                why = f": {SCORED_BY_TYPE[qtype]}" if key == "scored" and qtype in SCORED_BY_TYPE else ""
+                self.problem(node, where, f"'{key}' is only for {' and '.join(types)} questions{why}")
+        self.mapping(node, where, QUESTION_KEYS[qtype] | TYPE_KEYS.keys(), {"id", "type", "label"})
         if "relevant" in node:
             self._condition(node, where, qid)
-        options = self.options(node, where, qtype) if qtype in ("choice", "checklist") else ()
+        # An invalid `scored` is reported by flag(); whoever writes it means to turn scoring off.
+        scored = qtype not in TYPE_KEYS["scored"] or "scored" not in node or self.flag(node, "scored", where)
+        options = self.options(node, where, qtype, scored) if qtype in ("choice", "checklist") else ()
+        if not scored:
+            self._unscored(node, where)
+        empty_means = self._empty_means(node, where, options) if qtype == "checklist" else EMPTY_MEANINGS[0]
         bands = self.bands(node, where) if qtype == "number" else ()
         low, high = (
             (self.number(node, "min", where), self.number(node, "max", where)) if qtype == "number" else (None, None)
@@ -81,12 +90,16 @@ class QuestionChecks(DataReader):
             self.problem(node, where, "a number with bands needs a 'min'")
         elif bands and bands[0].min > low:
             self.problem(node, where, f"the first band starts at {bands[0].min:g}, above the question's min {low:g}")
-        max_score = self.number(node, "max_score", where, positive=True) if qtype == "checklist" else None
-        max_points = _max_points(qtype, options, bands, max_score)
-        if qtype in SCORED_TYPES and max_points <= 0 and not (qtype == "number" and not bands):
+        max_score = self.number(node, "max_score", where, positive=True) if qtype == "checklist" and scored else None
+        max_points = _max_points(qtype, options, bands, max_score) if scored else 0.0
+        priced = [o for o in options if not o.not_applicable]
+        told = priced and all(o.score is None for o in priced)  # options() said the scores are missing
+        if scored and qtype in SCORED_TYPES and max_points <= 0 and not (qtype == "number" and not bands) and not told:
             self.problem(node, where, "no answer can score any points: give options a score above 0")
         source = self.cited(node, "source", where)
-        if qtype in SCORED_TYPES and max_points > 0 and "source" not in node:
+        # An author who marked a yes/no or number question `scored` was told why already.
+        told_scored = "scored" in node and qtype not in TYPE_KEYS["scored"]
+        if qtype in SCORED_TYPES and max_points > 0 and "source" not in node and not told_scored:
             self.problem(node, where, "a scored question needs a 'source'")  # an empty one is reported by cited()
         recommendations = self.recommendations(node, where, qid, qtype, options, max_points)
         return Question(
@@ -98,7 +111,7 @@ class QuestionChecks(DataReader):
             required_message=self.text(node, "required_message", where),
             relevant=self.conditions.get(qid, (None,))[0],
             source=source,
-            weight=self.number(node, "weight", where, 1.0, positive=True),
+            weight=self.number(node, "weight", where, 1.0, positive=True) if scored else 1.0,
             options=options,
             option_points=MappingProxyType(
                 {o.value: o.score for o in options if o.score is not None and not o.not_applicable}
@@ -118,10 +131,37 @@ class QuestionChecks(DataReader):
             recommendations=recommendations,
             theme_id=theme_id,
             pillar_id=pillar_id,
+            empty_means=empty_means,
         )
 
-    def options(self, node: dict, where: str, qtype: str) -> tuple[Option, ...]:
+    def _unscored(self, node: dict, where: str) -> None:
+        """Refuse what only a scored question takes on one marked `scored: false`."""
+        for key in ("weight", "max_score", "recommendations"):
+            if key in node:
+                self.problem(node, where, f"'{key}' is for scored questions, and this one has scored: false")
+
+    def _empty_means(self, node: dict, where: str, options: tuple[Option, ...]) -> str:
+        """Read what a checklist sent with nothing ticked means."""
+        meaning = node.get("empty_means", EMPTY_MEANINGS[0])
+        if meaning not in EMPTY_MEANINGS:
+            self.problem(
+                node,
+                where,
+                f"empty_means must be 'none' (nothing ticked counts as none of these) or 'unanswered', "
+                f"not {kind(meaning)}",
+            )
+            return EMPTY_MEANINGS[0]
+        if meaning == "none" and any(o.value == EMPTY_SELECTION for o in options):
+            self.problem(
+                node,
+                where,
+                f"option value '{EMPTY_SELECTION}' is kept for an empty selection with empty_means: none: rename it",
+            )
+        return meaning
+
+    def options(self, node: dict, where: str, qtype: str, scored: bool = True) -> tuple[Option, ...]:
         options, seen = [], set()
+        without_score, with_score = [], []  # (data, place) of options with no score; values of those with one
         for i, item in enumerate(self.listing(node, "options", where)):
             place = f"{where}.options[{i}]"
             if not self.mapping(item, place, OPTION_KEYS, {"value", "label"}):
@@ -139,8 +179,10 @@ class QuestionChecks(DataReader):
             if value == NOT_APPLICABLE and not not_applicable:
                 self.problem(item, place, f"value '{NOT_APPLICABLE}' is kept for 'does not apply' answers")
             score = self.number(item, "score", place)
-            if "score" not in item and not not_applicable:
-                self.problem(item, place, "a scored option needs a 'score' (or not_applicable: true)")
+            if "score" in item:
+                with_score.append(value)
+            elif not not_applicable:
+                without_score.append((item, place))
             exclusive = self.flag(item, "exclusive", place)
             if exclusive and qtype != "checklist":
                 self.problem(item, place, "'exclusive' is only for checklist options")
@@ -154,6 +196,19 @@ class QuestionChecks(DataReader):
                     exclusive=exclusive,
                 )
             )
+        if not scored and with_score:
+            names = ", ".join(with_score)
+            self.problem(node, where, f"has scored: false, yet options give a 'score' ({names}): remove the scores")
+        elif scored and without_score and not with_score:
+            self.problem(
+                node,
+                where,
+                "no option has a 'score': give each one a score, or write scored: false on a question "
+                "that only gives context",
+            )
+        elif scored:
+            for item, place in without_score:
+                self.problem(item, place, "a scored option needs a 'score' (or not_applicable: true)")
         return tuple(options)
 
     def bands(self, node: dict, where: str) -> tuple[Band, ...]:
@@ -167,73 +222,6 @@ class QuestionChecks(DataReader):
                         self.problem(item, place, f"bands must go up: {low:g} is not above {bands[-1].min:g}")
                     bands.append(Band(min=low, score=score))
         return tuple(bands)
-
-    def recommendations(
-        self, node: dict, where: str, qid: str, qtype: str, options: tuple[Option, ...], max_points: float
-    ) -> tuple[Recommendation, ...]:
-        if qtype not in SCORED_TYPES or max_points <= 0:
-            return ()
-        found = []
-        values = {o.value for o in options}
-        for i, item in enumerate(self.listing(node, "recommendations", where)):
-            place = f"{where}, recommendations[{i}]"
-            if not self.mapping(item, place, RECOMMENDATION_KEYS, {"action", "effort", "source"}):
-                continue
-            triggers = [key for key in TRIGGERS if key in item]
-            if len(triggers) != 1:
-                self.problem(item, place, "needs exactly one of " + ", ".join(TRIGGERS))
-                continue
-            trigger, points, chosen = TRIGGERS[triggers[0]], None, frozenset()
-            if trigger == "points_at_most":
-                points = self.number(item, "if_points_at_most", place)
-                if points is not None and points >= max_points:
-                    self.problem(
-                        item,
-                        place,
-                        f"if_points_at_most {points:g} is not below the question's "
-                        f"maximum {max_points:g}: it would apply even to the best answer",
-                    )
-            else:
-                wanted = "choice" if trigger == "selected" else "checklist"
-                chosen = item[triggers[0]]
-                if qtype != wanted:
-                    self.problem(item, place, f"{triggers[0]} is only for {wanted} questions")
-                if not isinstance(chosen, list) or not chosen:
-                    self.problem(item, place, f"{triggers[0]} must list option values")
-                    chosen = []
-                for value in chosen:
-                    if str(value) not in values:
-                        self.problem(item, place, f"{triggers[0]} names '{value}', which is not an option")
-                chosen = frozenset(str(v) for v in chosen)
-            effort = item.get("effort")
-            if effort not in EFFORTS:
-                self.problem(item, place, f"effort {effort!r} must be one of {', '.join(EFFORTS)}")
-            severity = item.get("severity", "normal")
-            if severity not in SEVERITIES:
-                self.problem(item, place, f"severity {severity!r} must be one of {', '.join(SEVERITIES)}")
-            after = item.get("after", [])
-            if not isinstance(after, list) or not all(isinstance(a, str) for a in after):
-                self.problem(item, place, "'after' must list recommendation ids, e.g. [rec_backup_start]")
-                after = []
-            rid = item.get("id", f"{qid}_{i + 1}")
-            if "id" in item and isinstance(rid, str):
-                self.written_ids.add(rid)
-            self.recommendation_nodes.setdefault((qid, str(rid)), item)
-            found.append(
-                Recommendation(
-                    id=self.identifier(item, place, rid),
-                    question_id=qid,
-                    trigger=trigger,
-                    points=points,
-                    values=chosen,
-                    action=self.text(item, "action", place, True),
-                    effort=effort,
-                    source=self.cited(item, "source", place),
-                    severity=severity,
-                    after=tuple(after),
-                )
-            )
-        return tuple(found)
 
     def _condition(self, node: dict, where: str, qid: str) -> None:
         source = node.get("relevant")

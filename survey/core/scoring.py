@@ -3,7 +3,8 @@
 Pure functions: no Flask, no database. Answers map question ids to values: a choice is its
 option value, a checklist a tuple of option values, yes/partly/no the strings "yes", "partly"
 and "no", a number an int or float, and "na" (or a not-applicable option) means the question
-does not apply to the firm.
+does not apply to the firm. A checklist with nothing ticked, (), is "none of these" (0 points)
+when the question says `empty_means: none`, and no answer otherwise.
 """
 
 from __future__ import annotations
@@ -117,8 +118,9 @@ def visible_answers(questionnaire: Questionnaire, answers: Mapping[str, Any]) ->
             hidden.add(question.id)
             continue
         value = answers.get(question.id)
-        if value is not None:
-            effective[question.id] = value
+        if value is None or (not value and value.__class__ in _SELECTIONS and not question.empty_is_none):
+            continue
+        effective[question.id] = value
     return effective, hidden
 
 
@@ -222,6 +224,7 @@ def score_response(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> 
     )
 
 
+_SELECTIONS = (tuple, list)  # the kinds of a checklist's answer
 _plans: dict[int, tuple[Questionnaire, tuple]] = {}
 # Builds a QuestionScore from a tuple without NamedTuple's Python-level __new__: scoring makes
 # one per question of every response.

@@ -56,6 +56,8 @@ def draw_answer(question: Question, level: float, rng: random.Random) -> Any:
     if question.allow_not_applicable and rng.random() < 0.04:
         return NOT_APPLICABLE
     target = min(1.0, max(0.0, rng.gauss(level, 0.2)))
+    if not question.scored and question.type in ("choice", "checklist"):
+        return _context_answer(question, rng)
     if question.type == "choice":
         scored = sorted((o for o in question.options if o.score is not None), key=lambda o: o.score)
         if any(o.not_applicable for o in question.options) and rng.random() < 0.04:
@@ -68,12 +70,21 @@ def draw_answer(question: Question, level: float, rng: random.Random) -> Any:
         if ticked:
             return ticked
         exclusive = [o.value for o in question.options if o.exclusive]
-        return (exclusive[0],) if exclusive else None
+        return (exclusive[0],) if exclusive else (() if question.empty_is_none else None)
     if question.type == "number":
         low = question.min if question.min is not None else 0.0
         high = question.max if question.max is not None else low + 100.0
         return round(low + (high - low) * target * target)
     return None
+
+
+def _context_answer(question: Question, rng: random.Random) -> Any:
+    """Draw the answer to a question that is not scored: any option, or any few of a checklist's."""
+    values = [o.value for o in question.options if not o.not_applicable and not o.exclusive]
+    if question.type == "choice":
+        return rng.choice(values) if values else None
+    ticked = tuple(value for value in values if rng.random() < 0.5)
+    return ticked or (() if question.empty_is_none else None)
 
 
 def generate(questionnaire: Questionnaire, count: int, seed: int = 2026) -> Iterator[dict]:

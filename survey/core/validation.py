@@ -1,8 +1,10 @@
 """Check the data read from a questionnaire file and build the immutable questionnaire.
 
-The checks of single values live in data_reader.py and those of questions in
-question_checks.py; this module checks the document around them: languages, levels, pillars,
-themes, sections, and the conditions between questions.
+The checks of single values live in data_reader.py, those of questions in question_checks.py
+and of their recommendations in recommendation_checks.py; this module checks the document around
+them: languages, levels, pillars, themes, sections, and the conditions between questions.
+Problems stop a file loading; warnings (advice the author may take or leave) are kept in the
+loaded questionnaire.
 """
 
 from __future__ import annotations
@@ -84,6 +86,7 @@ class _Checker(QuestionChecks):
             source_text="",
             digest="",
             estimated_minutes=MappingProxyType({}),
+            warnings=tuple(self.warnings),
         )
 
     def _sources(self, data: dict) -> dict:

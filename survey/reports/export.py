@@ -14,8 +14,10 @@ from typing import Any, BinaryIO
 
 import xlsxwriter
 
-from ..core.codebook import codebook, codebook_columns, columns, export_row
+from ..core.codebook import codebook as codebook_rows
+from ..core.codebook import codebook_columns, columns, export_row
 from ..core.model import Questionnaire
+from .labels import EMPTY_SELECTION_LABEL, MissingCatalog, words
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -25,6 +27,19 @@ def spreadsheet_safe(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
+
+
+def codebook(questionnaire: Questionnaire) -> list[dict[str, Any]]:
+    """Return the codebook's rows, the app's own words in each of the questionnaire's languages."""
+    return codebook_rows(questionnaire, _empty_selection)
+
+
+def _empty_selection(language: str) -> str:
+    # A questionnaire may be written in a language the app has no catalog for: English then.
+    try:
+        return words(language)(EMPTY_SELECTION_LABEL)
+    except MissingCatalog:
+        return EMPTY_SELECTION_LABEL
 
 
 def _csv_line(cells: Iterable[Any]) -> str:

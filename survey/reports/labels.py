@@ -24,6 +24,9 @@ YESNO_LABELS = {"yes": N_("Yes"), "partly": N_("Partly"), "no": N_("No")}
 EFFORT_LABELS = {"low": N_("Low effort"), "medium": N_("Medium effort"), "high": N_("High effort")}
 # Only the gaps more serious than an improvement carry a label.
 SEVERITY_LABELS = {"critical": N_("Safety or legal duty"), "high": N_("Serious risk to the business")}
+# A checklist answered with nothing ticked, where that means "none of these" (empty_means: none).
+EMPTY_SELECTION_LABEL = N_("None of these (nothing ticked)")
+NOT_SCORED_LABEL = N_("not scored")
 STATUS_LABELS = {
     STATUS_NA: N_("does not apply: left out of the score"),
     HIDDEN: N_("not asked: left out of the score"),
@@ -82,6 +85,8 @@ class Words:
             return self(N_("Does not apply"))
         if question.type == "yesno":
             return self(YESNO_LABELS[value]) if value in YESNO_LABELS else str(value)
+        if question.type == "checklist" and isinstance(value, (tuple, list)) and not value:
+            return self(EMPTY_SELECTION_LABEL) if question.empty_is_none else ""
         if question.type in ("choice", "checklist"):
             values = value if isinstance(value, (tuple, list)) else (value,)
             labels = []

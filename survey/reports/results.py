@@ -9,11 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 from ..core.benchmarks import SECTOR, SECTOR_SIZE, Comparison, Summary
-from ..core.model import Questionnaire
+from ..core.model import Questionnaire, Theme
 from ..core.recommendations import Action, action_plan, start_here
-from ..core.scoring import Scores, level_for
+from ..core.scoring import Scores, hidden_questions, level_for
 from .charts import radar_figure
-from .labels import EFFORT_LABELS, SEVERITY_LABELS, STATUS_LABELS, Words, words
+from .labels import EFFORT_LABELS, NOT_SCORED_LABEL, SEVERITY_LABELS, STATUS_LABELS, Words, words
 
 
 def group_label(comparison: Comparison, assessment: dict, say: Words) -> str:
@@ -39,19 +39,34 @@ def middle_half(summary: Summary | None) -> str:
 
 
 def explain_theme(
-    questionnaire: Questionnaire, theme_result: Any, answers: dict, say: Words, language: str
+    questionnaire: Questionnaire,
+    theme: Theme,
+    theme_result: Any,
+    answers: dict,
+    hidden: set[str],
+    say: Words,
+    language: str,
 ) -> list[dict]:
-    """Return each question of a theme with the owner's answer and the points it gave."""
+    """Return each question of a theme with the owner's answer and the points it gave.
+
+    Context questions (a choice or checklist with `scored: false`) are listed too when shown,
+    with their answer and no points.
+    """
     text = lambda value: questionnaire.text(value, language)  # noqa: E731
+    results = {item.question_id: item for item in theme_result.questions}
     explained = []
-    for item in theme_result.questions:
-        question = questionnaire.questions[item.question_id]
-        if item.status == "scored":
+    for question in theme.questions:
+        item = results.get(question.id)
+        if item is not None and item.status == "scored":
             points = f"{item.points:g} / {item.max_points:g}"
             if question.weight != 1:
                 points += f" (×{question.weight:g})"
-        else:
+        elif item is not None:
             points = say(STATUS_LABELS[item.status]) if item.status in STATUS_LABELS else ""
+        elif question.type in ("choice", "checklist") and question.id not in hidden:
+            points = say(NOT_SCORED_LABEL)
+        else:
+            continue  # notes, texts, and context questions not asked
         explained.append(
             {
                 "id": question.id,
@@ -79,6 +94,7 @@ def build_results(
     language = questionnaire.language_for(language)
     text = lambda value: questionnaire.text(value, language)  # noqa: E731
     summaries, ranks = comparison.summaries, comparison.ranks
+    hidden = hidden_questions(questionnaire, answers)
     pillars = []
     for pillar, result in zip(questionnaire.pillars, scores.pillars):
         level = level_for(pillar.levels, result.score)
@@ -90,7 +106,7 @@ def build_results(
                 "peers": summaries.get(theme.id),
                 "middle": middle_half(summaries.get(theme.id)),
                 "rank": ranks.get(theme.id),
-                "questions": explain_theme(questionnaire, theme_result, answers, say, language),
+                "questions": explain_theme(questionnaire, theme, theme_result, answers, hidden, say, language),
             }
             for theme, theme_result in zip(pillar.themes, result.themes)
         ]

@@ -97,6 +97,8 @@ def build_app(test_config: dict | None = None, instance_path: str | None = None)
     from .extensions import compress, csrf
 
     questionnaires = load_folder(app.config["QUESTIONNAIRES"])
+    for warning in (w for questionnaire in questionnaires.values() for w in questionnaire.warnings):
+        app.logger.warning("questionnaire warning: %s", warning)
     check_database(app.config["DATABASE"], questionnaires)
     app.extensions["questionnaires"] = Registry(questionnaires)
 

@@ -72,6 +72,11 @@ def na_field_name(question: Question) -> str:
     return f"{question.id}__na"
 
 
+def shown_field_name(question: Question) -> str:
+    """Return the name of the mark a page sends with a checklist whose empty selection means "none of these"."""
+    return f"{question.id}__shown"
+
+
 def evidence_field_name(question_id: str) -> str:
     """Return the name of a question's evidence note on the check page.
 
@@ -148,6 +153,8 @@ def _form_class(questionnaire: Questionnaire, section: Section, language: str, u
             if question.allow_not_applicable:
                 choices.append(SelectChoice(NOT_APPLICABLE, _("Does not apply")))
             field = MultiCheckboxField(label, [Optional()], choices=choices)
+            if question.empty_is_none:
+                setattr(SectionForm, shown_field_name(question), BooleanField())
         elif question.type == "number":
             field = StringField(label, [Optional(), Length(max=30)])
             if question.allow_not_applicable:
@@ -185,7 +192,9 @@ def read_section(
             continue
         not_applicable = question.type == "number" and question.allow_not_applicable
         raw[question.id] = RawAnswer(
-            form[question.id].data, bool(not_applicable and form[na_field_name(question)].data)
+            form[question.id].data,
+            bool(not_applicable and form[na_field_name(question)].data),
+            bool(question.empty_is_none and form[shown_field_name(question)].data),
         )
     posted, refusals = interpret_section(questionnaire, section, raw, stored, require)
     for refusal in refusals:

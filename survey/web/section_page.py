@@ -11,7 +11,7 @@ from ..core.model import Questionnaire, Section
 from ..core.navigation import position, shown_questions
 from ..core.scoring import visible_answers
 from .access import Opened, absolute
-from .forms import EVIDENCE_LIMIT, evidence_field_name, na_field_name, section_form
+from .forms import EVIDENCE_LIMIT, evidence_field_name, na_field_name, section_form, shown_field_name
 from .language import language as ui_language
 
 _questions_cache: dict[tuple, Markup] = {}
@@ -97,6 +97,7 @@ def questions_html(
             language=language,
             shown_ids=shown_ids,
             na_name=na_field_name,
+            shown_name=shown_field_name,
             translate=lambda value: questionnaire.text(value, language),
             evidence=evidence,
             evidence_errors=evidence_errors or {},
