@@ -32,6 +32,14 @@ PYTHON_TAG_MARKER = Path("/tmp/readiness_survey_python_tag_ran")  # named in bro
 
 # file -> (message fragments that must all be reported, line of the first fragment's problem or None)
 BROKEN_EXPECTED: dict[str, tuple[list[str], int | None]] = {
+    # A first-time author's mistakes, each told once and named as the author wrote it.
+    "option_value_read_as_boolean.yaml": (
+        ["question bookkeeping: the value of options 'Yes', 'No' is read as true or false", '(value: "yes")'], 22
+    ),
+    "hyphen_in_question_id.yaml": (["question book-keeping: id 'book-keeping' must be a letter"], 17),
+    "undefined_alias.yaml": (["found undefined alias '*fixture_source' (no '&fixture_source' above it)"], 20),
+    "unknown_question_type.yaml": (["question bookkeeping: type 'multiple' is not one of choice"], 17),
+    "weight_on_note.yaml": (["question intro: 'weight' does not apply: a note is never scored"], 17),
     "yaml_syntax.yaml": (["YAML syntax", "mapping values are not allowed"], 20),
     "unknown_key_typo.yaml": (["unknown key 'lable' (did you mean 'label'?)", "'label' is missing"], 17),
     "duplicate_question_id.yaml": (["duplicate question id 'website' (also on line 17)"], 26),
@@ -113,6 +121,11 @@ BROKEN_EXPECTED: dict[str, tuple[list[str], int | None]] = {
 
 # Files of the corpus that make one mistake of the question formats: each gets exactly one message.
 ONE_MISTAKE = [
+    "option_value_read_as_boolean.yaml",
+    "hyphen_in_question_id.yaml",
+    "undefined_alias.yaml",
+    "unknown_question_type.yaml",
+    "weight_on_note.yaml",
     "empty_means_on_choice.yaml",
     "empty_means_unknown.yaml",
     "empty_selection_value.yaml",

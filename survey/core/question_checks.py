@@ -53,6 +53,7 @@ class QuestionChecks(RecommendationChecks):
         super().__init__(name)
         self.question_lines: dict[str, int | None] = {}
         self.conditions: dict[str, tuple[Condition, str, Any]] = {}
+        self.unquoted_values: set[str] = set()  # questions whose option values YAML read as true/false
 
     def question(self, node: Any, where: str, theme_id: str, pillar_id: str) -> Question | None:
         if not isinstance(node, dict):
@@ -60,9 +61,14 @@ class QuestionChecks(RecommendationChecks):
             return None
         qtype = node.get("type")
         if qtype not in QUESTION_TYPES:
-            self.problem(node, where, f"type {qtype!r} is not one of {', '.join(QUESTION_TYPES)}")
+            # Named by its id when it has one the author can search for, not by its place in a list.
+            named = f"question {node['id']}" if isinstance(node.get("id"), str) and node["id"].strip() else where
+            self.problem(node, named, f"type {qtype!r} is not one of {', '.join(QUESTION_TYPES)}")
             return None
-        qid = self.identifier(node, where, node.get("id"))
+        raw_id = node.get("id")
+        qid = self.identifier(
+            node, f"question {raw_id}" if isinstance(raw_id, str) and raw_id.strip() else where, raw_id
+        )
         where = f"question {qid}"
         if qid in self.question_lines:
             self.problem(node, where, f"duplicate question id '{qid}' (also on line {self.question_lines[qid]})")
@@ -71,7 +77,12 @@ class QuestionChecks(RecommendationChecks):
             if key in node and qtype not in types:
                 why = f": {SCORED_BY_TYPE[qtype]}" if key == "scored" and qtype in SCORED_BY_TYPE else ""
                 self.problem(node, where, f"'{key}' is only for {' and '.join(types)} questions{why}")
-        self.mapping(node, where, QUESTION_KEYS[qtype] | TYPE_KEYS.keys(), {"id", "type", "label"})
+        unscored_keys = sorted(SCORED_KEYS & node.keys()) if qtype in ("note", "text") else []
+        for key in unscored_keys:
+            what = "a note" if qtype == "note" else "a text question"
+            self.problem(node, where, f"'{key}' does not apply: {what} is never scored")
+        allowed = QUESTION_KEYS[qtype] | TYPE_KEYS.keys() | set(unscored_keys)
+        self.mapping(node, where, allowed, {"id", "type", "label"})
         if "relevant" in node:
             self._condition(node, where, qid)
         # An invalid `scored` is reported by flag(); whoever writes it means to turn scoring off.
@@ -93,7 +104,8 @@ class QuestionChecks(RecommendationChecks):
         max_score = self.number(node, "max_score", where, positive=True) if qtype == "checklist" and scored else None
         max_points = _max_points(qtype, options, bands, max_score) if scored else 0.0
         priced = [o for o in options if not o.not_applicable]
-        told = priced and all(o.score is None for o in priced)  # options() said the scores are missing
+        # options() said the scores are missing, or that the values were read as true/false.
+        told = (priced and all(o.score is None for o in priced)) or where in self.unquoted_values
         if scored and qtype in SCORED_TYPES and max_points <= 0 and not (qtype == "number" and not bands) and not told:
             self.problem(node, where, "no answer can score any points: give options a score above 0")
         source = self.cited(node, "source", where)
@@ -162,12 +174,16 @@ class QuestionChecks(RecommendationChecks):
     def options(self, node: dict, where: str, qtype: str, scored: bool = True) -> tuple[Option, ...]:
         options, seen = [], set()
         without_score, with_score = [], []  # (data, place) of options with no score; values of those with one
+        unquoted = []  # options whose value YAML read as true or false
         for i, item in enumerate(self.listing(node, "options", where)):
             place = f"{where}.options[{i}]"
             if not self.mapping(item, place, OPTION_KEYS, {"value", "label"}):
                 continue
             value = item.get("value")
-            if isinstance(value, bool) or not isinstance(value, (str, int)) or str(value).strip() == "":
+            if isinstance(value, bool):
+                unquoted.append(item)
+                continue
+            if not isinstance(value, (str, int)) or str(value).strip() == "":
                 self.problem(item, place, f"value {value!r} must be plain text (write yes/no values in quotes)")
                 continue
             value = str(value)
@@ -196,6 +212,17 @@ class QuestionChecks(RecommendationChecks):
                     exclusive=exclusive,
                 )
             )
+        if unquoted:
+            # One cause, one message: YAML 1.1 reads an unquoted yes, no, on or off as true or false.
+            labels = [_first_text(item.get("label")) or str(item["value"]).lower() for item in unquoted]
+            self.problem(
+                unquoted[0],
+                where,
+                f"the value of option{'s' if len(labels) > 1 else ''} {', '.join(repr(x) for x in labels)} is read as "
+                'true or false: write yes, no, on and off in quotes (value: "yes")',
+            )
+            self.unquoted_values.add(where)
+            return tuple(options)
         if not scored and with_score:
             names = ", ".join(with_score)
             self.problem(node, where, f"has scored: false, yet options give a 'score' ({names}): remove the scores")
@@ -247,3 +274,10 @@ def _max_points(qtype: str, options: tuple[Option, ...], bands: tuple[Band, ...]
     if qtype == "number":
         return max((b.score for b in bands), default=0.0)
     return 0.0
+
+
+def _first_text(value: Any) -> str:
+    """Return the first text of a {language: text} mapping, or "" for anything else."""
+    if isinstance(value, dict):
+        return next((str(text) for text in value.values() if isinstance(text, str)), "")
+    return ""

@@ -87,7 +87,8 @@ class RecommendationChecks(DataReader):
             self.recommendation_nodes.setdefault((qid, str(rid)), item)
             found.append(
                 Recommendation(
-                    id=self.identifier(item, place, rid),
+                    # A generated id is the question's: its problem is told once, at the question.
+                    id=self.identifier(item, place, rid) if "id" in item else rid,
                     question_id=qid,
                     trigger=trigger,
                     points=points,

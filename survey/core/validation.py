@@ -226,12 +226,14 @@ class _Checker(QuestionChecks):
             return None
         tid = self.identifier(node, where, node.get("id"))
         where = f"theme {tid}"
+        reported = len(self.problems)
         questions = tuple(
             self.question(item, f"{where}.questions[{i}]", tid, pillar_id)
             for i, item in enumerate(self.listing(node, "questions", where))
         )
         questions = tuple(q for q in questions if q is not None)
-        if questions and not any(q.scored for q in questions):
+        # Said only when no question of the theme had a problem already: that problem is the cause.
+        if questions and not any(q.scored for q in questions) and len(self.problems) == reported:
             self.problem(node, where, "has no scored question, so it cannot be scored")
         return Theme(
             id=tid,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -96,6 +97,9 @@ def parse_yaml(text: str, name: str) -> tuple[Any, list[Problem]]:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else None
         message = " ".join(str(part) for part in (error.context, error.problem) if part)
+        if message.endswith("undefined alias") and mark:  # libyaml leaves out which alias
+            named = re.match(r"\*([^\s,\[\]{}]+)", text.splitlines()[mark.line][mark.column :])
+            message += f" '*{named.group(1)}' (no '&{named.group(1)}' above it)" if named else ""
         if "python/" in message or "could not determine a constructor" in message:
             message = f"{message} (tags such as !!python are not allowed)"
         return None, [Problem(name, line, "", f"YAML syntax: {message}")]
