@@ -34,7 +34,8 @@ PYTHON_TAG_MARKER = Path("/tmp/readiness_survey_python_tag_ran")  # named in bro
 BROKEN_EXPECTED: dict[str, tuple[list[str], int | None]] = {
     # A first-time author's mistakes, each told once and named as the author wrote it.
     "option_value_read_as_boolean.yaml": (
-        ["question bookkeeping: the value of options 'Yes', 'No' is read as true or false", '(value: "yes")'], 22
+        ["question bookkeeping: the value of options 'Yes', 'No' is read as true or false", '(value: "yes")'],
+        22,
     ),
     "hyphen_in_question_id.yaml": (["question book-keeping: id 'book-keeping' must be a letter"], 17),
     "undefined_alias.yaml": (["found undefined alias '*fixture_source' (no '&fixture_source' above it)"], 20),
