@@ -6,7 +6,6 @@ pass it as `own` and it is left out, without copying the sequence.
 
 from __future__ import annotations
 
-from array import array
 from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple, overload
@@ -44,7 +43,7 @@ class BinnedScores(Sequence[float]):
         """`counts[b]`: how many scores fall in bin b."""
         # The index just past each bin's scores; numpy's running sum, as every results page builds
         # one per dimension and group (a Python running sum of 1,001 bins was a sixth of the page).
-        held = counts if isinstance(counts, (Sequence, np.ndarray, array)) else list(counts)
+        held = counts if isinstance(counts, (Sequence, np.ndarray)) else list(counts)
         self._ends = np.cumsum(np.asarray(held, dtype=np.int64))
         self._length = int(self._ends[-1]) if len(self._ends) else 0
 

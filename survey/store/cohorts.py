@@ -12,27 +12,16 @@ import json
 import math
 import sys
 from array import array
-from typing import NamedTuple
 
 import sqlite_utils
 
 from ..core.cohorts import CohortPairs, CohortRows
 from ..core.scoring import Scores
+from .selection import ExportFilter
 
 TENTHS = 10  # scores are kept to a tenth of a point
 NO_SCORE = -1
 _SWAP = sys.byteorder != "little"  # packed little-endian whatever the machine: the file moves
-
-
-class CohortFilter(NamedTuple):
-    """Which firms a view holds; None: any."""
-
-    programme_id: int | None = None
-    sector: str | None = None
-    size: str | None = None
-    region: str | None = None
-    period: str | None = None
-    include_demo: bool = False
 
 
 def pack(scores: Scores, dimensions: list[str]) -> bytes:
@@ -165,29 +154,25 @@ def rows_held(db: sqlite_utils.Database) -> list[tuple]:
     ).fetchall()
 
 
-def _where(questionnaire_id: str, version: int, filters: CohortFilter, alias: str = "c") -> tuple[str, list]:
+def _where(questionnaire_id: str, version: int, filters: ExportFilter) -> tuple[str, list]:
     if filters.period is None:
-        where = [f"{alias}.is_latest = 1"]
+        where = ["c.is_latest = 1"]
         params: list = []
     else:
-        where = [f"{alias}.period = ?", f"{alias}.last_of_period = 1"]
+        where = ["c.period = ?", "c.last_of_period = 1"]
         params = [filters.period]
-    where += [f"{alias}.questionnaire_id = ?", f"{alias}.questionnaire_version = ?"]
+    where += ["c.questionnaire_id = ?", "c.questionnaire_version = ?"]
     params += [questionnaire_id, version]
     for column, value in (("sector", filters.sector), ("size", filters.size), ("region", filters.region)):
         if value is not None:
-            where.append(f"{alias}.{column} = ?")
+            where.append(f"c.{column} = ?")
             params.append(value)
-    if filters.programme_id is not None:
-        where.append(f"{alias}.firm_id IN (SELECT id FROM firms WHERE programme_id = ?)")
-        params.append(filters.programme_id)
-    if not filters.include_demo:
-        where.append(f"{alias}.is_demo = 0")
-    return " AND ".join(where), params
+    held, held_params = _held(filters)
+    return " AND ".join(where) + held, params + held_params
 
 
 def read_rows(
-    db: sqlite_utils.Database, questionnaire_id: str, version: int, filters: CohortFilter, verified: bool
+    db: sqlite_utils.Database, questionnaire_id: str, version: int, filters: ExportFilter, verified: bool
 ) -> CohortRows:
     """Return each filtered firm's scores once: its latest assessment, or its last in the chosen period.
 
@@ -204,7 +189,7 @@ def read_rows(
 
 
 def read_pairs(
-    db: sqlite_utils.Database, questionnaire_id: str, version: int, filters: CohortFilter, verified: bool
+    db: sqlite_utils.Database, questionnaire_id: str, version: int, filters: ExportFilter, verified: bool
 ) -> CohortPairs:
     """Return the filtered firms' follow-ups (as read_rows picks them) that have an earlier baseline, with it."""
     where, params = _where(questionnaire_id, version, filters)
@@ -229,7 +214,7 @@ def read_pairs(
     )
 
 
-def periods(db: sqlite_utils.Database, questionnaire_id: str, version: int, filters: CohortFilter) -> list[str]:
+def periods(db: sqlite_utils.Database, questionnaire_id: str, version: int, filters: ExportFilter) -> list[str]:
     """Return the periods the version's submissions of the filter's programme fall in, newest first."""
     where, params = _held(filters)
     # The few periods from the index first, then one look each for a submission of the programme:
@@ -246,7 +231,7 @@ def periods(db: sqlite_utils.Database, questionnaire_id: str, version: int, filt
     ]
 
 
-def versions(db: sqlite_utils.Database, questionnaire_id: str, filters: CohortFilter) -> list[int]:
+def versions(db: sqlite_utils.Database, questionnaire_id: str, filters: ExportFilter) -> list[int]:
     """Return the versions of a questionnaire the filter's programme has submissions on, newest first."""
     where, params = _held(filters)
     return [
@@ -260,7 +245,7 @@ def versions(db: sqlite_utils.Database, questionnaire_id: str, filters: CohortFi
     ]
 
 
-def _held(filters: CohortFilter) -> tuple[str, list]:
+def _held(filters: ExportFilter) -> tuple[str, list]:
     """The programme and demo clauses of a filter: which periods and versions a view may offer."""
     where, params = "", []
     if filters.programme_id is not None:

@@ -9,19 +9,9 @@ from typing import NamedTuple
 import sqlite_utils
 
 from .assessments import decode_answer
+from .selection import ExportFilter
 
 BATCH = 500
-
-
-class ExportFilter(NamedTuple):
-    """What to export; None: any."""
-
-    sector: str | None = None
-    size: str | None = None
-    region: str | None = None
-    period: str | None = None
-    programme_id: int | None = None
-    include_demo: bool = False
 
 
 class Scope(NamedTuple):

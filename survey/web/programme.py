@@ -14,6 +14,7 @@ from ..reports.progress import change_table
 from ..store import assessments as store_assessments
 from ..store import cohorts
 from ..store import programmes as store
+from ..store.selection import ExportFilter
 from ..store.users import list_programmes
 from .access import may_read_firm
 from .accounts import requires
@@ -93,7 +94,7 @@ def dashboard_view() -> tuple[dict, dict]:
         programme_id = programme_id if any(p["id"] == programme_id for p in programme_list) else None
     else:
         programme_id = current_user.programme_id
-    reach = cohorts.CohortFilter(programme_id, include_demo=config["DEMO"])  # whose periods and versions
+    reach = ExportFilter(programme_id=programme_id, include_demo=config["DEMO"])  # whose periods and versions
     questionnaire = registry().current[config["DEFAULT_QUESTIONNAIRE"]]
     held = cohorts.versions(db, questionnaire.id, reach)
     offered = sorted(set(held) | {questionnaire.version}, reverse=True)
@@ -113,8 +114,8 @@ def dashboard_view() -> tuple[dict, dict]:
         "version": questionnaire.version,
         "basis": "verified" if args.get("basis") == "verified" else "declared",
     }
-    filters = cohorts.CohortFilter(
-        programme_id, chosen["sector"], chosen["size"], chosen["region"], chosen["period"], config["DEMO"]
+    filters = ExportFilter(
+        chosen["sector"], chosen["size"], chosen["region"], chosen["period"], programme_id, config["DEMO"]
     )
     verified = chosen["basis"] == "verified"
     rows = cohorts.read_rows(db, questionnaire.id, questionnaire.version, filters, verified)
