@@ -11,10 +11,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-from helpers import start
-from test_owner import answer_all, assessment_row, query, soup_of, submit, text_of
+from helpers import csrf_token, start
+from test_owner import answer_all, assessment_row, query, soup_of, stored_answers, submit, text_of
 
 from survey import create_app
+from survey.core.answers import carried_answers
+from survey.core.comparison import changed_dimensions
 from survey.core.questionnaire import QuestionnaireError, load_questionnaire_text
 from survey.store.schema import migrate
 from survey.web.database import get_db
@@ -117,13 +119,17 @@ def english(app):
 
 def take(app, profile: dict | None = None, accounts: str = "spreadsheet") -> str:
     """An owner answers and submits; returns the token."""
-    client = english(app)
-    token = start(client, profile)
-    answer_all(
-        client, token, load_questionnaire_from(app), overrides={"accounts": accounts, "website": "yes", "cloud": "no"}
-    )
-    assert submit(client, token).status_code == 302
+    token = start(english(app), profile)
+    complete(app, token, accounts)
     return token
+
+
+def complete(app, token: str, accounts: str = "spreadsheet") -> None:
+    """The owner answers every page of a started assessment and submits it."""
+    client = english(app)
+    overrides = {"accounts": accounts, "website": "yes", "cloud": "no"}
+    answer_all(client, token, load_questionnaire_from(app), overrides=overrides)
+    assert submit(client, token).status_code == 302
 
 
 def load_questionnaire_from(app):
@@ -271,3 +277,145 @@ def test_a_broken_edit_of_the_served_questionnaire_stops_the_app(site):
     with pytest.raises(QuestionnaireError) as caught:
         site.app()
     assert "small.yaml" in str(caught.value)
+
+
+# Version 3 of the small questionnaire: `accounts` loses its spreadsheet option, `website` becomes
+# a choice whose options are not yes/no/partly, `staff` is a new number question.
+V3 = (
+    small(version=3, tag="v3")
+    .replace('              - {value: spreadsheet, label: {es: Hoja de cálculo, en: "Spreadsheet v3"}, score: 1}\n', "")
+    .replace(
+        '            type: yesno\n            label: {es: "¿Tiene web?"',
+        "            type: choice\n            options:\n"
+        "              - {value: none, label: {es: Ninguna, en: None}, score: 0}\n"
+        "              - {value: own_site, label: {es: Propia, en: Own site}, score: 2}\n"
+        '            label: {es: "¿Tiene web?"',
+    )
+)
+
+
+def start_follow_up(app, token: str) -> str:
+    """The owner asks for a follow-up from the results page; returns the new assessment's token."""
+    client = english(app)
+    page = client.get(f"/a/{token}/results")
+    response = client.post(f"/a/{token}/follow-up", data={"csrf_token": csrf_token(page.data)})
+    assert response.status_code == 302
+    return response.headers["Location"].split("/")[2]
+
+
+def test_a_follow_up_on_a_new_version_keeps_only_the_answers_that_still_fit(site):
+    app1 = site.app()
+    kept = take(app1, accounts="software")  # an option version 3 still has
+    dropped = take(app1, accounts="spreadsheet")  # an option version 3 removed
+    # On the same version, every answer carries over.
+    same = take(app1, accounts="spreadsheet")
+    assert stored_answers(app1, start_follow_up(app1, same)) == {"accounts": "spreadsheet", "website": "yes"}
+    site.write(V3)
+    app3 = site.app()
+    assert "Spreadsheet v3" not in site.file.read_text() and "own_site" in site.file.read_text()
+
+    follow_up = start_follow_up(app3, kept)
+    assert assessment_row(app3, follow_up)["questionnaire_version"] == 3
+    # `website` was "yes" on version 1, no option of version 3's choice: the owner answers it again.
+    assert stored_answers(app3, follow_up) == {"accounts": "software"}
+    page = english(app3).get(f"/a/{follow_up}/section/1")
+    assert [i["value"] for i in soup_of(page).select("input[name='q-accounts'][checked]")] == ["software"]
+    assert not soup_of(page).select("input[name='q-website'][checked]")
+
+    assert stored_answers(app3, start_follow_up(app3, dropped)) == {}
+
+
+FITS = """\
+id: fits
+version: 2
+languages: [es]
+default_language: es
+title: {es: Prueba}
+levels: [{id: all, name: {es: Todo}, min: 0, max: 100}]
+pillars:
+  - id: p
+    title: {es: P}
+    themes:
+      - id: t
+        title: {es: T}
+        questions:
+          - {id: channels, type: checklist, source: "Una prueba", empty_means: none, label: {es: Canales}, recommendations: [],
+             options: [{value: shop, label: {es: Tienda}, score: 1}, {value: web, label: {es: Web}, score: 1},
+                       {value: nothing, label: {es: Ninguno}, score: 0, exclusive: true}]}
+          - {id: labels, type: checklist, source: "Una prueba", label: {es: Sellos}, recommendations: [],
+             options: [{value: organic, label: {es: Orgánico}, score: 1}]}
+          - {id: staff, type: number, min: 1, max: 50, label: {es: Personas}}
+          - {id: backups, type: yesno, source: "Una prueba", label: {es: Copias}, recommendations: []}
+          - {id: machines, type: yesno, source: "Una prueba", allow_not_applicable: true, label: {es: Máquinas}, recommendations: []}
+          - {id: comment, type: text, label: {es: Comentario}}
+"""
+
+
+@pytest.mark.parametrize(
+    ("question_id", "value", "fits"),
+    [
+        ("channels", ("shop", "web"), True),
+        ("channels", ("shop", "fair"), False),  # an option this version no longer has
+        ("channels", ("nothing", "shop"), False),  # "none of these" is exclusive now
+        ("channels", (), True),  # nothing ticked means "none of these" here...
+        ("labels", (), False),  # ...and nothing at all here
+        ("channels", "shop", False),  # was a choice
+        ("staff", 12, True),
+        ("staff", 80, False),  # above the new maximum
+        ("staff", "12", False),
+        ("backups", "partly", True),
+        ("backups", "na", False),  # "does not apply" is no longer offered
+        ("machines", "na", True),
+        ("comment", "Vendemos por WhatsApp", True),
+        ("comment", 3, False),
+    ],
+)
+def test_an_earlier_answer_is_carried_to_a_new_version_only_when_it_fits(question_id, value, fits):
+    questionnaire = load_questionnaire_text(FITS, "fits.yaml")
+    assert carried_answers(questionnaire, {question_id: value}) == ({question_id: value} if fits else {})
+
+
+def test_answers_to_questions_a_new_version_removed_are_not_carried():
+    questionnaire = load_questionnaire_text(FITS, "fits.yaml")
+    assert carried_answers(questionnaire, {"website": "yes", "backups": "yes"}) == {"backups": "yes"}
+
+
+def test_a_theme_reworded_is_the_same_theme_but_one_with_other_questions_or_points_has_changed():
+    v1 = load_questionnaire_text(V1, "small.yaml")
+    reworded = load_questionnaire_text(small(version=2, tag="reworded"), "small.yaml")
+    assert changed_dimensions(v1, reworded) == frozenset()
+    other_points = load_questionnaire_text(small(version=2, software=3), "small.yaml")
+    assert changed_dimensions(v1, other_points) == {"tools", "digital", "overall"}
+    another_question = load_questionnaire_text(V2, "small.yaml")
+    assert changed_dimensions(v1, another_question) == {"tools", "digital", "overall"}
+    heavier = load_questionnaire_text(
+        small(version=2).replace("type: yesno", "type: yesno\n            weight: 2"), "s"
+    )
+    assert changed_dimensions(v1, heavier) == {"tools", "digital", "overall"}
+    assert changed_dimensions(v1, v1) == frozenset()
+
+
+def test_progress_across_versions_marks_the_themes_whose_questions_changed(site):
+    app1 = site.app()
+    baseline = take(app1, accounts="software")
+    site.write(V2)
+    app2 = site.app()
+    follow_up = start_follow_up(app2, baseline)
+    complete(app2, follow_up, accounts="software")
+    client = english(app2)
+    page = soup_of(client.get(f"/a/{follow_up}/progress"))
+    rows = {tr.th.get_text(strip=True): tr.get_text(" ", strip=True) for tr in page.select("table.progress tbody tr")}
+    # Version 2 asks about the cloud too: the Tools theme is compared, and marked.
+    assert "(questions changed*)" in rows["Tools v2"]
+    assert "version 1 and version 2" in text_of(client.get(f"/a/{follow_up}/progress"))
+
+
+def test_progress_on_one_version_has_no_mark(site):
+    app1 = site.app()
+    baseline = take(app1, accounts="spreadsheet")
+    follow_up = start_follow_up(app1, baseline)
+    complete(app1, follow_up, accounts="software")
+    client = english(app1)
+    page = client.get(f"/a/{follow_up}/progress")
+    assert "Tools v1" in text_of(page)
+    assert "questions changed" not in text_of(page)

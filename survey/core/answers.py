@@ -151,3 +151,46 @@ def prepare_submission(questionnaire: Questionnaire, answers: Mapping[str, Any])
         if q.required and q.id not in hidden and effective.get(q.id) is None
     )
     return Submission(score_response(questionnaire, answers), frozenset(hidden), missing)
+
+
+def still_fits(question: Question, value: Any) -> bool:
+    """Whether an answer given on another version of the questionnaire is a valid answer to this question.
+
+    A follow-up starts from the previous answers, and a new version may have changed a question
+    kept under its id: an option removed, a bound moved, a type changed. An answer that no longer
+    fits is left for the owner to give again rather than stored half right.
+    """
+    if question.type == "note":
+        return False
+    if value == NOT_APPLICABLE:
+        return question.allow_not_applicable or (question.type == "choice" and is_offered(question, value))
+    if question.type in ("choice", "yesno"):
+        return isinstance(value, str) and is_offered(question, value)
+    if question.type == "checklist":
+        if not isinstance(value, tuple) or not all(isinstance(v, str) for v in value):
+            return False
+        if not value:
+            return question.empty_is_none
+        exclusive = [v for v in value if question.option(v) is not None and question.option(v).exclusive]
+        return all(question.option(v) is not None for v in value) and (not exclusive or len(value) == 1)
+    if question.type == "number":
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return False
+        return not (question.min is not None and value < question.min) and not (
+            question.max is not None and value > question.max
+        )
+    return question.type == "text" and isinstance(value, str)
+
+
+def carried_answers(questionnaire: Questionnaire, previous: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the answers of an earlier assessment that a follow-up on this questionnaire starts from.
+
+    Kept: the answers to questions this version still has under the same id, where the answer
+    still fits the question (see `still_fits`). Answers to questions hidden by a condition
+    are kept too; the pages clear them as usual if they stay hidden.
+    """
+    return {
+        qid: value
+        for qid, value in previous.items()
+        if (question := questionnaire.questions.get(qid)) is not None and still_fits(question, value)
+    }

@@ -10,7 +10,7 @@ from typing import Any
 
 import sqlite_utils
 
-from ..core.answers import Submission, prepare_submission
+from ..core.answers import Submission, carried_answers, prepare_submission
 from ..core.profile import period_of
 from ..core.questionnaire import Questionnaire
 from ..core.scoring import Scores
@@ -108,16 +108,7 @@ def start_assessment(
         )
         if previous is not None:
             # A follow-up starts from the previous answers that still fit: the owner updates what changed.
-            db.execute(
-                "INSERT INTO answers (assessment_id, question_id, value) SELECT ?, question_id, value "
-                "FROM answers WHERE assessment_id = ?",
-                [assessment_id, previous["id"]],
-            )
-            db.execute(
-                f"DELETE FROM answers WHERE assessment_id = ? AND question_id NOT IN "
-                f"({', '.join('?' * len(questionnaire.questions))})",
-                [assessment_id, *questionnaire.questions],
-            )
+            insert_answers(db, assessment_id, carried_answers(questionnaire, load_answers(db, previous["id"])))
     return token
 
 
