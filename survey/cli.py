@@ -23,7 +23,8 @@ from .core.completion_time import (
     time_range,
     typical_time,
 )
-from .core.questionnaire import Questionnaire, QuestionnaireError, load_questionnaire
+from .core.questionnaire import Questionnaire, QuestionnaireError, load_archived, load_questionnaire
+from .core.synthetic import PERIODS
 from .reports.datasette import metadata
 from .reports.export import codebook_csv, csv_lines, json_chunks, write_xlsx
 from .store.cohorts import rebuild_cohorts
@@ -145,8 +146,14 @@ def seed_demo(count: int, seed: int, if_empty: bool, with_users: bool) -> None:
             questionnaire = current_app.extensions["questionnaires"].current[
                 current_app.config["DEFAULT_QUESTIONNAIRE"]
             ]
-            store_demo(db, questionnaire, count, seed)
+            earlier = load_archived(current_app.config["QUESTIONNAIRES"], questionnaire)
+            store_demo(db, questionnaire, count, seed, earlier=earlier)
             click.echo(f"Added {count} demo assessments (seed {seed}). Remove them with: flask --app survey drop-demo")
+            if earlier is not None:
+                click.echo(
+                    f"The {PERIODS[0][0]} baselines answer version {earlier.version} (from the archive), "
+                    f"the later assessments version {questionnaire.version}."
+                )
         if with_users:
             seed_demo_accounts(db)
     finally:

@@ -102,12 +102,14 @@ def test_demo_answers_score_as_stored(demo):
     from survey.store.assessments import load_answers
     from survey.store.connection import connect
 
-    questionnaire = demo.extensions["questionnaires"].current["readiness"]
+    versions = demo.extensions["questionnaires"]
     db = connect(demo.config["DATABASE"])
     try:
-        for assessment_id, scores_json in query(demo, "SELECT id, scores_json FROM assessments ORDER BY id LIMIT 25"):
+        rows = query(demo, "SELECT id, questionnaire_version, scores_json FROM assessments ORDER BY random() LIMIT 40")
+        for assessment_id, version, scores_json in rows:
             answers = load_answers(db, assessment_id)
             assert answers
+            questionnaire = versions.get(db, "readiness", version)
             assert score_response(questionnaire, answers).to_dict() == json.loads(scores_json)
     finally:
         db.close()
@@ -265,3 +267,35 @@ def test_demo_accounts_log_in_with_the_printed_passwords_and_see_a_portfolio(app
     with sqlite3.connect(app.config["DATABASE"]) as db:
         assert db.execute("SELECT count(*) FROM users").fetchone() == (0,)
         assert db.execute("SELECT count(*) FROM firm_consultants").fetchone() == (0,)
+
+
+def test_demo_baselines_answer_the_archived_version_and_follow_ups_the_current_one(tmp_path):
+    from test_versions import V1, V2
+
+    folder = tmp_path / "questionnaires"
+    (folder / "archive").mkdir(parents=True)
+    (folder / "small.yaml").write_text(V2, encoding="utf-8")
+    (folder / "archive" / "small-1.yaml").write_text(V1, encoding="utf-8")
+    settings = {"QUESTIONNAIRES": str(folder), "DEFAULT_QUESTIONNAIRE": "small"}
+    app = create_app({"TESTING": True, "DATABASE": str(tmp_path / "d.sqlite3"), "SECRET_KEY": "t", **settings})
+    with app.app_context():
+        migrate(get_db())
+    output = run_command(app, "seed-demo", "--count", "120").output
+    assert "The 2025-H2 baselines answer version 1 (from the archive), the later assessments version 2." in output
+    by_period = query(app, "SELECT period, questionnaire_version, count(*) FROM assessments GROUP BY 1, 2 ORDER BY 1")
+    assert [(period, version) for period, version, _ in by_period] == [("2025-H2", 1), ("2026-H2", 2)]
+    # Both versions stored exactly as their files, so each assessment keeps scoring on its own.
+    stored = dict(
+        query(app, "SELECT version, source_text FROM questionnaire_versions WHERE questionnaire_id = 'small'")
+    )
+    assert stored == {1: V1, 2: V2}
+    # Peers are counted per version: the version-1 baselines and the version-2 follow-ups apart.
+    held = query(app, "SELECT DISTINCT questionnaire_version FROM peer_bins WHERE questionnaire_id = 'small'")
+    assert sorted(held) == [(1,), (2,)]
+    # Firms with a follow-up have their baseline on version 1 and their follow-up on version 2.
+    pairs = query(
+        app,
+        "SELECT group_concat(questionnaire_version) FROM (SELECT firm_id, questionnaire_version FROM assessments "
+        "ORDER BY firm_id, period) GROUP BY firm_id HAVING count(*) = 2",
+    )
+    assert pairs and set(pairs) == {("1,2",)}

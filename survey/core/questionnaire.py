@@ -105,6 +105,17 @@ def load_folder(folder: str | Path) -> dict[str, Questionnaire]:
     return loaded
 
 
+def load_archived(folder: str | Path, current: Questionnaire) -> Questionnaire | None:
+    """Return the newest earlier version of a questionnaire kept in the folder's `archive/`, if any.
+
+    The archive holds the files of versions published before, exactly as they were: the demo
+    data answers them (baselines on an older version, follow-ups on the current one).
+    """
+    earlier = [load_questionnaire(path) for path in sorted((Path(folder) / "archive").glob("*.yaml"))]
+    earlier = [q for q in earlier if q.id == current.id and q.version < current.version]
+    return max(earlier, key=lambda q: q.version, default=None)
+
+
 def _finished(questionnaire: Questionnaire, text: str) -> Questionnaire:
     """Attach the source text, its digest and the time an owner takes in each language."""
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -87,8 +87,14 @@ def _context_answer(question: Question, rng: random.Random) -> Any:
     return ticked or (() if question.empty_is_none else None)
 
 
-def generate(questionnaire: Questionnaire, count: int, seed: int = 2026) -> Iterator[dict]:
-    """Yield `count` completed assessments, each with its firm, period, answers and scores."""
+def generate(
+    questionnaire: Questionnaire, count: int, seed: int = 2026, earlier: Questionnaire | None = None
+) -> Iterator[dict]:
+    """Yield `count` completed assessments, each with its questionnaire, firm, period, answers and scores.
+
+    With an `earlier` version, the first period's assessments answer it, as a programme that
+    published the current version between its baseline and its follow-up would have them.
+    """
     rng = random.Random(seed)
     sectors = list(SECTORS)
     made = 0
@@ -112,19 +118,21 @@ def generate(questionnaire: Questionnaire, count: int, seed: int = 2026) -> Iter
             if made >= count:
                 break
             gain = 0.08 * round_number
+            asked = earlier if earlier is not None and period == PERIODS[0][0] else questionnaire
             answers = {}
-            for question in questionnaire.questions.values():
+            for question in asked.questions.values():
                 level = base[PILLAR_INDEX.get(question.pillar_id, 0) % 3] + gain
                 value = draw_answer(question, level, rng)
                 if value is not None:
                     answers[question.id] = value
-            answers, _ = visible_answers(questionnaire, answers)
+            answers, _ = visible_answers(asked, answers)
             made += 1
             yield {
+                "questionnaire": asked,
                 "firm": firm,
                 "firm_number": firm_number,
                 "period": period,
                 "submitted_at": f"{day}T{rng.randint(8, 18):02d}:00:00+00:00",
                 "answers": answers,
-                "scores": score_response(questionnaire, answers),
+                "scores": score_response(asked, answers),
             }

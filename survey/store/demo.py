@@ -16,16 +16,26 @@ from .versions import publish
 
 
 def store_demo(
-    db: sqlite_utils.Database, questionnaire: Questionnaire, count: int, seed: int = 2026, batch: int = 2000
+    db: sqlite_utils.Database,
+    questionnaire: Questionnaire,
+    count: int,
+    seed: int = 2026,
+    batch: int = 2000,
+    earlier: Questionnaire | None = None,
 ) -> list[str]:
-    """Insert demo assessments in batches of write transactions; return their resume tokens."""
+    """Insert demo assessments in batches of write transactions; return their resume tokens.
+
+    With an `earlier` version, the baselines of the first period answer it (core.synthetic.generate).
+    """
     tokens: list[str] = []
     pending: list[dict] = []
     firm_ids: dict[int, int] = {}  # a firm's two assessments may fall in different batches
 
     def flush() -> None:
         with write(db):
-            publish(db, questionnaire)
+            for version in (earlier, questionnaire):
+                if version is not None:
+                    publish(db, version)
             for item in pending:
                 firm = item["firm"]
                 firm_id = firm_ids.get(item["firm_number"])
@@ -33,14 +43,14 @@ def store_demo(
                     firm_id = firm_ids[item["firm_number"]] = insert_firm(db, firm, firm["created_at"], is_demo=1)
                 scores, stamp = item["scores"], item["submitted_at"]
                 assessment_id = insert_assessment(
-                    db, firm_id, item["token"], questionnaire, stamp, status="submitted", period=item["period"],
+                    db, firm_id, item["token"], item["questionnaire"], stamp, status="submitted", period=item["period"],
                     scores_json=json.dumps(scores.to_dict()), overall=scores.overall, is_demo=1, submitted_at=stamp,
                 )  # fmt: skip
                 insert_answers(db, assessment_id, item["answers"])
                 store_scores(db, {"id": assessment_id, "firm_id": firm_id, **firm}, scores, item["period"], is_demo=1)
         pending.clear()
 
-    for item in generate(questionnaire, count, seed):
+    for item in generate(questionnaire, count, seed, earlier):
         # As unguessable as an owner's link: anyone could otherwise open every demo assessment.
         item["token"] = new_token()
         tokens.append(item["token"])
@@ -61,7 +71,7 @@ DEMO_ACCOUNTS = (
 )
 DEMO_PROGRAMME = "Programa demo"
 DEMO_NOTES = (
-    "Primera visita: el dueño quiere vender a una cadena de tiendas; revisar seguridad en el taller.",
+    "Primera visita: la dueña quiere vender a una cadena de tiendas; revisar seguridad en el taller.",
     "Vi el registro de mantenimiento de las máquinas; las guardas de la sierra siguen pendientes.",
 )
 
@@ -133,8 +143,9 @@ def store_demo_work(db: sqlite_utils.Database, questionnaire: Questionnaire) -> 
         return
     first = db.execute(
         "SELECT a.id, a.firm_id FROM firm_consultants fc JOIN assessments a ON a.firm_id = fc.firm_id "
-        "WHERE fc.user_id = ? AND a.status = 'submitted' ORDER BY fc.firm_id, a.submitted_at DESC LIMIT 1",
-        [consultant[0]],
+        "WHERE fc.user_id = ? AND a.status = 'submitted' AND a.questionnaire_id = ? AND a.questionnaire_version = ? "
+        "ORDER BY fc.firm_id, a.submitted_at DESC LIMIT 1",
+        [consultant[0], questionnaire.id, questionnaire.version],
     ).fetchone()
     if first is None or db.execute("SELECT 1 FROM plan_actions WHERE firm_id = ?", [first[1]]).fetchone():
         return
@@ -158,7 +169,7 @@ def store_demo_work(db: sqlite_utils.Database, questionnaire: Questionnaire) -> 
             db.execute(
                 "INSERT OR IGNORE INTO plan_actions (firm_id, assessment_id, recommendation_id, responsible, due_date, "
                 "status, created_at, updated_at) VALUES (?, ?, ?, ?, date('now', ?), ?, ?, ?)",
-                [firm_id, assessment_id, recommendation_id, "Dueño", f"{30 * number - 40} days", status, stamp, stamp],
+                [firm_id, assessment_id, recommendation_id, "Dueña", f"{30 * number - 40} days", status, stamp, stamp],
             )
 
 
