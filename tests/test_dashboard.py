@@ -414,7 +414,12 @@ def test_a_baseline_on_an_older_version_pairs_with_its_follow_up_by_theme(tmp_pa
     admin = account(second, "admin@example.org", "admin")
     page = soup(admin.get("/programme/dashboard"))
     assert page.select_one(".view-count").get_text(strip=True) == "5 firms"
-    assert table_row(page, "Paired change, in points", "Tools v2") == ["5", "75.0", "100.0", "+25.0"]
+    # Version 2 asks about the cloud too: the change is shown, marked as partly the questions'.
+    changed = "Tools v2(questions changed*)"
+    assert table_row(page, "Paired change, in points", changed) == ["5", "75.0", "100.0", "+25.0"]
+    assert "Some baselines answered an earlier version of the questionnaire (version 1)" in page.get_text(" ")
+    csv_text = admin.get("/programme/dashboard.csv").get_data(as_text=True)
+    assert "Tools v2 (questions changed),5,75.0,100.0,25.0" in csv_text
     assert [o["value"] for o in page.select("#version option")] == ["2", "1"]
     # Each firm counts once, at its latest assessment: version 2's.
     older = soup(admin.get("/programme/dashboard?version=1"))

@@ -58,9 +58,18 @@ def dimensions(questionnaire: Questionnaire, say: Words, language: str) -> list[
 
 
 def build_dashboard(
-    questionnaire: Questionnaire, rows: CohortRows, pairs: CohortPairs, k: int, say: Words, language: str
+    questionnaire: Questionnaire,
+    rows: CohortRows,
+    pairs: CohortPairs,
+    k: int,
+    say: Words,
+    language: str,
+    changed: frozenset[str] = frozenset(),
 ) -> dict:
-    """Return every figure of the view: its firm count, the spreads, sector medians, levels, room and change."""
+    """Return every figure of the view: its firm count, the spreads, sector medians, levels, room and change.
+
+    `changed`: the scores some baselines' earlier version asked other questions for, marked in the change.
+    """
     language = questionnaire.language_for(language)
     dims = dimensions(questionnaire, say, language)
     ids = [d["id"] for d in dims]
@@ -108,6 +117,8 @@ def build_dashboard(
     )
 
     change_rows, paired = _changes(pairs, ids, dims, k)
+    for row in change_rows:
+        row["changed"] = row["id"] in changed
     return {
         "firms": firms,
         "k": k,
@@ -341,7 +352,8 @@ def dashboard_csv(view: dict, described: list[tuple[str, str]], say: Words) -> I
                say("Follow-up median"), say("Median change"))  # fmt: skip
     for row in view["changes"]:
         c = row["change"]
+        title = say("%(score)s (questions changed)", score=row["title"]) if row.get("changed") else row["title"]
         if c.median_change is None:
-            yield line(row["title"], firms(c.firms), hidden)
+            yield line(title, firms(c.firms), hidden)
         else:
-            yield line(row["title"], c.firms, c.baseline, c.follow_up, c.median_change)
+            yield line(title, c.firms, c.baseline, c.follow_up, c.median_change)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, current_app, render_template, request
 from flask_login import current_user
 
+from ..core.comparison import changed_dimensions
 from ..core.profile import SECTORS, SIZES
 from ..core.scoring import hidden_questions
 from ..reports.dashboard import build_dashboard, dashboard_csv
@@ -121,7 +122,12 @@ def dashboard_view() -> tuple[dict, dict]:
     rows = cohorts.read_rows(db, questionnaire.id, questionnaire.version, filters, verified)
     pairs = cohorts.read_pairs(db, questionnaire.id, questionnaire.version, filters, verified)
     k = config["PRIVACY_MIN_GROUP"]
-    figures = build_dashboard(questionnaire, rows, pairs, k, say(), say().language)
+    # Baselines on an earlier version: which scores asked other questions then (core.comparison).
+    earlier = sorted(v for v in pairs.by_baseline_version if v != questionnaire.version)
+    changed = frozenset().union(
+        *(changed_dimensions(registry().get(db, questionnaire.id, v), questionnaire) for v in earlier)
+    )
+    figures = build_dashboard(questionnaire, rows, pairs, k, say(), say().language, changed) | {"earlier": earlier}
     words = say()
     options = {  # each filter's choices as (value, label)
         "programmes": [(p["id"], p["name"]) for p in programme_list],
