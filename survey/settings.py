@@ -33,7 +33,10 @@ DEFAULTS = {
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SECURE": False,
+    # The most a request body may hold; nginx's client_max_body_size in deploy/ matches it.
     "MAX_CONTENT_LENGTH": 256 * 1024,
+    # One line per request on standard error: method, path with its secrets masked, status, time, client.
+    "REQUEST_LOG": True,
     # Accounts: a session ends after this long without use, and in any case after 12 hours.
     "SESSION_IDLE_MINUTES": 120,
     "PERMANENT_SESSION_LIFETIME": 12 * 3600,

@@ -411,6 +411,13 @@ def m015_cohort_scores(db: sqlite_utils.Database) -> None:
     rebuild_cohorts(db)
 
 
+@migrations()
+def m016_health(db: sqlite_utils.Database) -> None:
+    # One row that /healthz rewrites: proof that the database takes writes (disk full, file made
+    # read-only and a lock held too long all show there), without touching anyone's data.
+    db.execute("CREATE TABLE health (id INTEGER PRIMARY KEY CHECK (id = 1), checked_at TEXT NOT NULL)")
+
+
 def set_privacy_k(db: sqlite_utils.Database, k: int) -> None:
     """Record the fewest firms a group in the analysis views must hold (the app's PRIVACY_MIN_GROUP)."""
     db.execute("UPDATE meta SET value = ? WHERE key = 'privacy_k'", [str(int(k))])

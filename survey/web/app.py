@@ -85,12 +85,14 @@ def build_app(test_config: dict | None = None, instance_path: str | None = None)
         errors,
         exports,
         headers,
+        health,
         language,
         owner,
         owner_account,
         plans,
         programme,
         progress,
+        request_log,
         sharing,
         verify,
     )
@@ -102,6 +104,7 @@ def build_app(test_config: dict | None = None, instance_path: str | None = None)
     check_database(app.config["DATABASE"], questionnaires)
     app.extensions["questionnaires"] = Registry(questionnaires)
 
+    request_log.init_app(app)  # first: its timer starts before any other check runs
     arguments.init_app(app)  # before any route: every <int:...> is bounded
     database.init_app(app)
     csrf.init_app(app)
@@ -122,4 +125,5 @@ def build_app(test_config: dict | None = None, instance_path: str | None = None)
     app.register_blueprint(owner_account.bp)
     app.register_blueprint(programme.bp)
     app.register_blueprint(exports.bp)
+    app.register_blueprint(health.bp)
     return app

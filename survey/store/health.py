@@ -1,0 +1,19 @@
+"""What the health check asks of the database: that it answers, and takes a write."""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+from .assessments import now
+from .connection import write
+
+
+def touch(db: sqlite_utils.Database) -> None:
+    """Read the schema and rewrite the health row; raise sqlite3.Error if the database cannot."""
+    db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    with write(db):
+        db.execute(
+            "INSERT INTO health (id, checked_at) VALUES (1, ?) "
+            "ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at",
+            [now()],
+        )

@@ -1,0 +1,67 @@
+"""One log line per request: method, path, status, time taken and client address.
+
+Resume and invitation links carry their secret in the path, so a path is logged with the rule
+it matched and every secret part masked (`/a/***/section/2`); a path no rule matched has any
+segment long enough to be a token masked. Query strings (a login's `next=` can hold a link)
+and bodies (answers) are never logged.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+import time
+
+from flask import Flask, g, request
+
+# The URL parts that are secrets: whoever has one can open a firm's answers or an invitation.
+SECRET_ARGUMENTS = frozenset({"token"})
+MASK = "***"
+# A segment that could be a token (ours are 24 URL-safe characters): masked on unmatched paths.
+_TOKEN_LIKE = re.compile(r"(?<=/)[A-Za-z0-9_-]{16,}(?=/|$)")
+_PLACEHOLDER = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
+
+logger = logging.getLogger("survey.requests")
+
+
+def logged_path() -> str:
+    """Return the request's path with its secrets masked and no query string."""
+    rule, values = request.url_rule, request.view_args
+    if rule is None or values is None:
+        return _TOKEN_LIKE.sub(MASK, request.path)
+
+    def part(match: re.Match) -> str:
+        name = match.group(1)
+        return MASK if name in SECRET_ARGUMENTS else str(values.get(name, match.group(0)))
+
+    return _PLACEHOLDER.sub(part, rule.rule)
+
+
+def start_timer() -> None:
+    """Note when the request started."""
+    g.request_started = time.perf_counter()
+
+
+def log_request(response):
+    """Write the request's line: `GET /a/***/results 200 12.3 ms 203.0.113.9`."""
+    started = g.pop("request_started", None)
+    if request.path == "/healthz" and response.status_code == 200:
+        return response  # a monitor asking every few seconds would bury the owners' requests
+    took = (time.perf_counter() - started) * 1000 if started is not None else 0.0
+    logger.info("%s %s %s %.1f ms %s", request.method, logged_path(), response.status_code, took, request.remote_addr)
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Log every request at INFO to standard error (gunicorn hands it to the journal), unless REQUEST_LOG is off."""
+    if not app.config["REQUEST_LOG"]:
+        return
+    if not logger.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("[%(asctime)s] [%(process)d] request %(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+        logger.propagate = False
+    app.before_request(start_timer)
+    app.after_request(log_request)
