@@ -8,17 +8,19 @@ BUNDLES = survey/bundles
 CHART_SCRIPTS = $(patsubst %,survey/static/build/plotly-%.min.js,radar dashboard)
 NODE_MODULES = $(BUNDLES)/node_modules/.package-lock.json
 
-.PHONY: run test install charts browser messages check bench clean
+.PHONY: run test build install charts browser nginx messages check bench clean
 
 run: install $(CATALOGS) charts  ## Install, create the database with demo data, serve on http://127.0.0.1:5000
 	$(FLASK) init-db
 	SURVEY_DEMO=true $(FLASK) seed-demo --if-empty --with-users
 	SURVEY_DEMO=true $(FLASK) run --host 127.0.0.1 --port 5000  # a demonstration: exports hold the demo firms
 
-test: install $(CATALOGS) charts browser  ## Install, check the house style and run every test
+test: install $(CATALOGS) charts browser nginx  ## Install, check the house style and run every test
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/pytest
+
+build: install $(CATALOGS) charts  ## Install and build what a server needs (no database, no demo): see docs/operations.md
 
 install: $(VENV)/.installed
 
@@ -57,6 +59,12 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
 	  else echo "Chromium is missing: sudo apt-get install -y chromium"; fi; }
 
+# The deployment test runs the shipped nginx configuration (deploy/nginx/) in front of gunicorn.
+nginx:
+	@command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq nginx; \
+	  else echo "nginx is missing: sudo apt-get install -y nginx"; fi; }
+
 messages: install  ## Extract the strings to translate and update the catalogs
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k say -o survey/translations/messages.pot --no-location --sort-output .
 	$(BIN)/pybabel update -i survey/translations/messages.pot -d survey/translations --ignore-obsolete --no-wrap
@@ -67,6 +75,7 @@ check: install  ## Check every questionnaire file
 bench: install $(CATALOGS)  ## Print performance figures
 	$(BIN)/python bench/bench_core.py
 	$(BIN)/python bench/bench_web.py
+	$(BIN)/python bench/bench_slow_clients.py
 
 clean:
 	rm -rf $(VENV) $(CATALOGS) survey/static/build $(BUNDLES)/node_modules

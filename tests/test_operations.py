@@ -10,6 +10,8 @@ from helpers import start
 from test_owner import READINESS, answer_all
 
 from survey import create_app
+from survey.store.schema import migrate
+from survey.web.database import get_db
 from survey.web.request_log import logger as request_logger
 
 
@@ -111,3 +113,28 @@ def test_the_request_log_can_be_turned_off(tmp_path, lines):
     )
     quiet.test_client().get("/")
     assert lines() == []
+
+
+def test_rotating_the_secret_key_with_the_old_one_as_fallback_keeps_people_logged_in(tmp_path):
+    """The operator's guide: a new SECRET_KEY, the old one in SECRET_KEY_FALLBACKS for a while."""
+    from test_accounts import add_user, english, log_in
+
+    def site(**keys):
+        return create_app({"TESTING": True, "DATABASE": str(tmp_path / "r.sqlite3"), **keys})
+
+    before = site(SECRET_KEY="old key")
+    with before.app_context():
+        migrate(get_db())
+    add_user(before)
+    visitor = english(before)
+    assert log_in(visitor).status_code == 302
+    cookie = visitor.get_cookie("session").value
+
+    def account_page(app) -> int:
+        client = english(app)
+        client.set_cookie("session", cookie)
+        return client.get("/account").status_code
+
+    assert account_page(before) == 200
+    assert account_page(site(SECRET_KEY="new key", SECRET_KEY_FALLBACKS=["old key"])) == 200
+    assert account_page(site(SECRET_KEY="new key")) == 302  # without the fallback: logged out

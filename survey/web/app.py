@@ -104,7 +104,6 @@ def build_app(test_config: dict | None = None, instance_path: str | None = None)
     check_database(app.config["DATABASE"], questionnaires)
     app.extensions["questionnaires"] = Registry(questionnaires)
 
-    request_log.init_app(app)  # first: its timer starts before any other check runs
     arguments.init_app(app)  # before any route: every <int:...> is bounded
     database.init_app(app)
     csrf.init_app(app)
@@ -126,4 +125,5 @@ def build_app(test_config: dict | None = None, instance_path: str | None = None)
     app.register_blueprint(programme.bp)
     app.register_blueprint(exports.bp)
     app.register_blueprint(health.bp)
+    request_log.init_app(app)  # after the routes, which say where secrets are
     return app

@@ -1,9 +1,9 @@
 """One log line per request: method, path, status, time taken and client address.
 
 Resume and invitation links carry their secret in the path, so a path is logged with the rule
-it matched and every secret part masked (`/a/***/section/2`); a path no rule matched has any
-segment long enough to be a token masked. Query strings (a login's `next=` can hold a link)
-and bodies (answers) are never logged.
+it matched and every secret part masked (`/a/***/section/2`); a path no rule matched has the
+segment masked that would hold a token in a rule that takes one (`/a/<token>...`). Query
+strings (a login's `next=` can hold a link) and bodies (answers) are never logged.
 """
 
 from __future__ import annotations
@@ -13,13 +13,11 @@ import re
 import sys
 import time
 
-from flask import Flask, g, request
+from flask import Flask, current_app, g, request
 
 # The URL parts that are secrets: whoever has one can open a firm's answers or an invitation.
 SECRET_ARGUMENTS = frozenset({"token"})
 MASK = "***"
-# A segment that could be a token (ours are 24 URL-safe characters): masked on unmatched paths.
-_TOKEN_LIKE = re.compile(r"(?<=/)[A-Za-z0-9_-]{16,}(?=/|$)")
 _PLACEHOLDER = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
 
 logger = logging.getLogger("survey.requests")
@@ -29,7 +27,7 @@ def logged_path() -> str:
     """Return the request's path with its secrets masked and no query string."""
     rule, values = request.url_rule, request.view_args
     if rule is None or values is None:
-        return _TOKEN_LIKE.sub(MASK, request.path)
+        return current_app.extensions["secret_paths"].sub(rf"\1{MASK}", request.path)
 
     def part(match: re.Match) -> str:
         name = match.group(1)
@@ -53,15 +51,30 @@ def log_request(response):
     return response
 
 
+def secret_paths(app: Flask) -> re.Pattern:
+    """Return a pattern of the path prefixes a secret follows in the app's rules (`/a/`, `/s/`, ...)."""
+    prefixes = set()
+    for rule in app.url_map.iter_rules():
+        for name in SECRET_ARGUMENTS:
+            before, found, _after = rule.rule.partition(f"<{name}>")
+            if found and not _PLACEHOLDER.search(before):
+                prefixes.add(re.escape(before))
+    return re.compile(rf"^({'|'.join(sorted(prefixes)) or '(?!)'})[^/]+")
+
+
 def init_app(app: Flask) -> None:
-    """Log every request at INFO to standard error (gunicorn hands it to the journal), unless REQUEST_LOG is off."""
+    """Log every request at INFO to standard error (gunicorn hands it to the journal), unless REQUEST_LOG is off.
+
+    Called after every blueprint is registered: the rules tell which paths hold secrets.
+    """
     if not app.config["REQUEST_LOG"]:
         return
+    app.extensions["secret_paths"] = secret_paths(app)
     if not logger.handlers:
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(logging.Formatter("[%(asctime)s] [%(process)d] request %(message)s"))
         logger.addHandler(handler)
         logger.setLevel(logging.INFO)
         logger.propagate = False
-    app.before_request(start_timer)
+    app.before_request_funcs.setdefault(None, []).insert(0, start_timer)  # first, to time the others too
     app.after_request(log_request)

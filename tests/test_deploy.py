@@ -1,0 +1,155 @@
+"""The shipped deployment, run for real on loopback: nginx (deploy/nginx/) in front of gunicorn
+(deploy/gunicorn.conf.py, 4 sync workers), as deploy/systemd/survey.service starts it.
+
+Slow clients that hold back their bodies must not delay anyone else, the app must see the
+client's own address (and no forged one), a body over the limit is refused before the app, and
+neither log holds a resume token.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import subprocess
+
+import pytest
+from helpers import missing
+from stack import CLIENT, DEPLOY, ROOT, Stack, find_nginx
+
+from survey import create_app
+from survey.store.assessments import start_assessment
+from survey.web.database import get_db
+
+
+@pytest.fixture(scope="module")
+def nginx() -> str:
+    found = find_nginx()
+    if found is None:
+        missing("nginx is missing: apt-get install -y nginx (make test installs it when run as root)")
+    return found
+
+
+@pytest.fixture(scope="module")
+def stack(nginx, tmp_path_factory):
+    running = Stack(tmp_path_factory.mktemp("deploy"), nginx)
+    yield running
+    running.stop()
+
+
+def app_lines(stack: Stack) -> list[str]:
+    return [line for line in stack.app_log.read_text().splitlines() if "] request " in line]
+
+
+def test_a_page_comes_through_nginx_with_the_apps_security_headers(stack):
+    status, headers, body, _ = stack.request("GET", "/", headers={"Accept-Encoding": "gzip"})
+    assert status == 200
+    assert headers["Content-Security-Policy"].startswith("default-src 'self'")
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["Server"] == "nginx"  # no version given away
+    assert headers["Content-Encoding"] == "gzip"
+
+
+@pytest.mark.parametrize("slow_clients", [8, 50])
+def test_slow_clients_holding_back_their_bodies_do_not_delay_a_normal_request(stack, slow_clients):
+    held = stack.hold_bodies(slow_clients)
+    try:
+        for _ in range(3):
+            status, _, _, seconds = stack.request("GET", "/", timeout=10)
+            assert status == 200
+            assert seconds < 1.0, f"GET / took {seconds:.2f} s with {slow_clients} slow clients"
+    finally:
+        for sock in held:
+            sock.close()
+
+
+def test_the_app_sees_the_clients_address_and_not_a_forged_one(stack):
+    stack.request("GET", "/no-such-page-for-the-address")
+    stack.request("GET", "/no-such-page-forged", headers={"X-Forwarded-For": "203.0.113.66"})
+    lines = app_lines(stack)
+    assert any(re.search(rf"GET /no-such-page-for-the-address 404 [0-9.]+ ms {re.escape(CLIENT)}$", x) for x in lines)
+    forged = [x for x in lines if "/no-such-page-forged" in x]
+    assert forged and forged[0].endswith(f" {CLIENT}")
+
+
+def test_a_body_over_the_limit_is_refused_by_nginx_before_the_app(stack):
+    before = len(app_lines(stack))
+    body = b"language=es&" + b"x" * (300 * 1024)
+    status, _, _, _ = stack.request(
+        "POST", "/start", body=body, headers={"Content-Type": "application/x-www-form-urlencoded"}
+    )
+    assert status == 413
+    assert len(app_lines(stack)) == before  # gunicorn never saw it
+
+
+def test_static_files_are_served_by_nginx_compressed(stack):
+    before = len(app_lines(stack))
+    status, headers, _, _ = stack.request("GET", "/static/style.css", headers={"Accept-Encoding": "gzip"})
+    assert status == 200
+    assert headers["Content-Encoding"] == "gzip"
+    assert "immutable" in headers["Cache-Control"]
+    assert len(app_lines(stack)) == before
+
+
+def test_neither_log_holds_a_resume_token(stack):
+    app = create_app({"DATABASE": str(stack.database), "SECRET_KEY": "x", "TESTING": True})
+    with app.app_context():
+        token = start_assessment(
+            get_db(),
+            app.extensions["questionnaires"].current["readiness"],
+            {"name": "Taller", "sector": "wood_furniture", "size": "micro", "region": "Lima"},
+        )
+    assert stack.request("GET", f"/a/{token}/section/1")[0] == 200
+    stack.request("GET", f"/login?next=/a/{token}/results")
+    stack.request("GET", f"/s/{token}")
+    access_log = (stack.folder / "survey.access.log").read_text()
+    app_log = stack.app_log.read_text()
+    for log in (access_log, app_log):
+        assert token not in log
+        assert "GET /a/***/section/1 200" in log or '"GET /a/***/section/1" 200' in log
+    assert '"GET /login" 200' in access_log and '"GET /s/***" ' in access_log
+
+
+def test_the_shipped_site_passes_nginx_own_check(nginx, tmp_path):
+    """The whole site (HTTP redirect, HTTPS with certificates) as an operator installs it."""
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=encuesta.example.org",
+         "-keyout", str(tmp_path / "privkey.pem"), "-out", str(tmp_path / "fullchain.pem")],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    site = (
+        (DEPLOY / "nginx" / "survey-site.conf")
+        .read_text()
+        .replace("/etc/letsencrypt/live/encuesta.example.org", str(tmp_path))
+        .replace("/etc/nginx/snippets/survey-app.conf", str(tmp_path / "app.conf"))
+    )
+    (tmp_path / "site.conf").write_text(site)
+    app_part = (DEPLOY / "nginx" / "survey-app.conf").read_text()
+    (tmp_path / "app.conf").write_text(
+        app_part.replace("/srv/survey", str(ROOT)).replace("/var/log/nginx", str(tmp_path))
+    )
+    (tmp_path / "http.conf").write_text((DEPLOY / "nginx" / "survey-http.conf").read_text())
+    (tmp_path / "nginx.conf").write_text(
+        f"pid {tmp_path / 'nginx.pid'};\nerror_log {tmp_path / 'error.log'};\nevents {{}}\n"
+        f"http {{\n include /etc/nginx/mime.types;\n include {tmp_path / 'http.conf'};\n include {tmp_path / 'site.conf'};\n}}\n"
+    )
+    result = subprocess.run([nginx, "-t", "-c", str(tmp_path / "nginx.conf")], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "syntax is ok" in result.stderr
+
+
+def test_gunicorn_takes_the_shipped_settings():
+    settings: dict = {}
+    with contextlib.suppress(SystemExit):
+        exec(compile((DEPLOY / "gunicorn.conf.py").read_text(), "gunicorn.conf.py", "exec"), settings)  # noqa: S102
+    assert settings["bind"] == "127.0.0.1:8000"  # loopback: only nginx reaches it
+    assert settings["worker_class"] == "sync" and settings["accesslog"] is None
+    nginx_app = (DEPLOY / "nginx" / "survey-app.conf").read_text()
+    assert f"proxy_read_timeout {settings['timeout']}s;" in nginx_app
+    assert "server 127.0.0.1:8000;" in (DEPLOY / "nginx" / "survey-http.conf").read_text()
+
+
+def test_nginx_and_the_app_limit_bodies_alike():
+    from survey.settings import DEFAULTS
+
+    limit = re.search(r"client_max_body_size (\d+)k;", (DEPLOY / "nginx" / "survey-app.conf").read_text())
+    assert int(limit.group(1)) * 1024 == DEFAULTS["MAX_CONTENT_LENGTH"]
