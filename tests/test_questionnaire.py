@@ -68,10 +68,18 @@ BROKEN_EXPECTED: dict[str, tuple[list[str], int | None]] = {
     "top_level_list.yaml": (["a questionnaire must be a mapping of keys to values"], 1),
     "rec_bad_trigger.yaml": (
         [
-            "needs exactly one of if_points_at_most, if_selected, if_not_selected",
-            "unknown key 'if_score_below'",
+            "question website, recommendations[0]: if_score_below is for a theme's or a pillar's recommendations: "
+            "a question's needs exactly one of if_points_at_most, if_selected, if_not_selected"
         ],
         22,
+    ),
+    "rec_theme_question_trigger.yaml": (
+        ["theme strategy, recommendations[0]: if_points_at_most is for a question's recommendations: a theme's takes"],
+        17,
+    ),
+    "rec_pillar_score_above_100.yaml": (
+        ["pillar digital, recommendations[0]: if_score_below 120 must be at most 100, the highest score"],
+        14,
     ),
     "rec_missing_effort.yaml": (["recommendations[0]: 'effort' is missing"], 22),
     "rec_if_selected_on_checklist.yaml": (["if_selected is only for choice questions"], 25),
@@ -120,7 +128,8 @@ BROKEN_EXPECTED: dict[str, tuple[list[str], int | None]] = {
     ),
 }
 
-# Files of the corpus that make one mistake of the question formats: each gets exactly one message.
+# Files of the corpus that make one mistake of the question or recommendation formats: each gets exactly one
+# message.
 ONE_MISTAKE = [
     "option_value_read_as_boolean.yaml",
     "hyphen_in_question_id.yaml",
@@ -135,6 +144,9 @@ ONE_MISTAKE = [
     "unscored_with_scores.yaml",
     "scored_on_yesno.yaml",
     "options_without_scores.yaml",
+    "rec_bad_trigger.yaml",
+    "rec_theme_question_trigger.yaml",
+    "rec_pillar_score_above_100.yaml",
 ]
 
 # file -> (warning message fragment, its line): files that load, with a warning.
@@ -197,8 +209,8 @@ def all_texts(questionnaire: Questionnaire) -> Iterator[tuple[str, Any]]:
         for option in question.options:
             yield f"{question.id}.{option.value}", option.label
             yield f"{question.id}.{option.value}", option.description
-        for recommendation in question.recommendations:
-            yield f"{question.id}.{recommendation.id}", recommendation.action
+    for recommendation in questionnaire.recommendations:
+        yield f"{recommendation.attached_to}, {recommendation.id}", recommendation.action
 
 
 # Valid fixtures and the README example.
@@ -372,6 +384,8 @@ def test_readme_example_loads() -> None:
     assert all(q.weight == 1.0 for q in questionnaire.questions.values())
     assert [r.id for r in questionnaire.questions["accounts"].recommendations] == ["accounts_1"]
     assert questionnaire.questions["website_sales"].recommendations[0].after == ("rec_website",)
+    digital_plan = questionnaire.themes[0].recommendations[0]
+    assert (digital_plan.id, digital_plan.trigger, digital_plan.score_below) == ("rec_digital_plan", "score_below", 40)
     assert questionnaire.text(questionnaire.questions["website"].source, "es").startswith("Evaluación de la Madurez")
     order = [q.id for q in questionnaire.evaluation_order]
     assert order.index("website") < order.index("website_sales")

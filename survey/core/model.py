@@ -54,9 +54,11 @@ class Level:
 
 @dataclass(frozen=True)
 class Recommendation:
+    """An action a question's answer, or a theme's or pillar's score, calls for."""
+
     id: str
-    question_id: str
-    trigger: str  # "points_at_most", "selected" or "not_selected"
+    question_id: str | None  # None for a theme's or a pillar's recommendation
+    trigger: str  # "points_at_most", "selected" or "not_selected"; "score_below" for a theme or pillar
     points: float | None
     values: frozenset[str]
     action: Text
@@ -64,6 +66,16 @@ class Recommendation:
     source: Text
     severity: str = "normal"
     after: tuple[str, ...] = ()  # recommendations that build the practice this one presupposes
+    theme_id: str | None = None  # the theme it belongs to (a question's theme); None for a pillar's
+    pillar_id: str = ""  # the pillar it belongs to
+    score_below: float | None = None  # the threshold of a theme's or pillar's recommendation, 0-100
+
+    @property
+    def attached_to(self) -> str:
+        """Name what the recommendation is written under, as the format reference does: "theme energy"."""
+        if self.question_id is not None:
+            return f"question {self.question_id}"
+        return f"theme {self.theme_id}" if self.theme_id is not None else f"pillar {self.pillar_id}"
 
 
 @dataclass(frozen=True)
@@ -119,6 +131,7 @@ class Theme:
     weight: float
     questions: tuple[Question, ...]
     pillar_id: str
+    recommendations: tuple[Recommendation, ...] = ()  # called for by the theme's score
 
 
 @dataclass(frozen=True)
@@ -129,6 +142,15 @@ class Pillar:
     weight: float
     levels: tuple[Level, ...]
     themes: tuple[Theme, ...]
+    recommendations: tuple[Recommendation, ...] = ()  # called for by the pillar's score
+
+    def every_recommendation(self) -> list[Recommendation]:
+        """Return the pillar's recommendations, then each theme's and its questions', in file order."""
+        found = list(self.recommendations)
+        for theme in self.themes:
+            found += theme.recommendations
+            found += [r for question in theme.questions for r in question.recommendations]
+        return found
 
 
 @dataclass(frozen=True)
@@ -168,6 +190,11 @@ class Questionnaire:
     def themes(self) -> tuple[Theme, ...]:
         """Return every theme, pillar by pillar."""
         return tuple(theme for pillar in self.pillars for theme in pillar.themes)
+
+    @cached_property  # read by every action plan; worked out once per loaded questionnaire
+    def recommendations(self) -> tuple[Recommendation, ...]:
+        """Return every recommendation, pillar by pillar (see Pillar.every_recommendation)."""
+        return tuple(r for pillar in self.pillars for r in pillar.every_recommendation())
 
     def language_for(self, requested: str) -> str:
         """Return the requested language if this questionnaire is written in it, else its default."""

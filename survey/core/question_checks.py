@@ -113,7 +113,7 @@ class QuestionChecks(RecommendationChecks):
         told_scored = "scored" in node and qtype not in TYPE_KEYS["scored"]
         if qtype in SCORED_TYPES and max_points > 0 and "source" not in node and not told_scored:
             self.problem(node, where, "a scored question needs a 'source'")  # an empty one is reported by cited()
-        recommendations = self.recommendations(node, where, qid, qtype, options, max_points)
+        recommendations = self.recommendations(node, where, qid, qtype, options, max_points, theme_id, pillar_id)
         return Question(
             id=qid,
             type=qtype,

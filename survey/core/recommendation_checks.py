@@ -1,31 +1,47 @@
-"""Check the recommendations of a question: triggers, effort, severity, `after`, and their absence."""
+"""Check recommendations: a question's (triggers, effort, severity, `after`, their absence), a theme's
+or a pillar's (`if_score_below`), and, once all are read, their ids and the `after` between them."""
 
 from __future__ import annotations
 
+import difflib
+import math
+from collections.abc import Iterable
 from typing import Any
 
-from .data_reader import DataReader
+from .data_reader import DataReader, kind
 from .model import EFFORTS, SCORED_TYPES, SEVERITIES, Option, Recommendation
+from .ordering import dependencies_first
 
-RECOMMENDATION_KEYS = {"id", "if_points_at_most", "if_selected", "if_not_selected"}
-RECOMMENDATION_KEYS |= {"action", "effort", "source", "severity", "after"}
+COMMON_KEYS = {"id", "action", "effort", "source", "severity", "after"}
+REQUIRED_KEYS = {"action", "effort", "source"}
 TRIGGERS = {
     "if_points_at_most": "points_at_most",
     "if_selected": "selected",
     "if_not_selected": "not_selected",
 }
+LEVEL_TRIGGER = "if_score_below"  # the one trigger of a theme's or a pillar's recommendations
+# Every trigger is a known key everywhere: one written in the wrong place is told as such, once.
+RECOMMENDATION_KEYS = COMMON_KEYS | set(TRIGGERS) | {LEVEL_TRIGGER}
 
 
 class RecommendationChecks(DataReader):
-    """The checks of a question's recommendations; the ids they use are kept for the `after` checks."""
+    """The checks of recommendations; the ids they use are kept for the `after` checks."""
 
     def __init__(self, name: str):
         super().__init__(name)
-        self.recommendation_nodes: dict[tuple[str, str], Any] = {}  # (question id, id) -> its data
+        self.recommendation_nodes: dict[tuple[str, str], Any] = {}  # (what it is under, id) -> its data
         self.written_ids: set[str] = set()  # recommendation ids the author wrote, not made up
 
     def recommendations(
-        self, node: dict, where: str, qid: str, qtype: str, options: tuple[Option, ...], max_points: float
+        self,
+        node: dict,
+        where: str,
+        qid: str,
+        qtype: str,
+        options: tuple[Option, ...],
+        max_points: float,
+        theme_id: str | None = None,
+        pillar_id: str = "",
     ) -> tuple[Recommendation, ...]:
         """Check a scored question's recommendations; warn when it has none, unless it says `recommendations: []`."""
         if qtype not in SCORED_TYPES or max_points <= 0:
@@ -43,14 +59,22 @@ class RecommendationChecks(DataReader):
         values = {o.value for o in options}
         for i, item in enumerate(self.listing(node, "recommendations", where)):
             place = f"{where}, recommendations[{i}]"
-            if not self.mapping(item, place, RECOMMENDATION_KEYS, {"action", "effort", "source"}):
+            if not self.mapping(item, place, RECOMMENDATION_KEYS, REQUIRED_KEYS):
                 continue
             triggers = [key for key in TRIGGERS if key in item]
-            if len(triggers) != 1:
+            trigger, points, chosen = TRIGGERS[triggers[0]] if triggers else "", None, frozenset()
+            # A recommendation with a wrong trigger is still read: its id is known to `after`, its
+            # other mistakes are told too.
+            if LEVEL_TRIGGER in item:
+                self.problem(
+                    item,
+                    place,
+                    f"{LEVEL_TRIGGER} is for a theme's or a pillar's recommendations: "
+                    "a question's needs exactly one of " + ", ".join(TRIGGERS),
+                )
+            elif len(triggers) != 1:
                 self.problem(item, place, "needs exactly one of " + ", ".join(TRIGGERS))
-                continue
-            trigger, points, chosen = TRIGGERS[triggers[0]], None, frozenset()
-            if trigger == "points_at_most":
+            elif trigger == "points_at_most":
                 points = self.number(item, "if_points_at_most", place)
                 if points is not None and points >= max_points:
                     self.problem(
@@ -71,33 +95,135 @@ class RecommendationChecks(DataReader):
                     if str(value) not in values:
                         self.problem(item, place, f"{triggers[0]} names '{value}', which is not an option")
                 chosen = frozenset(str(v) for v in chosen)
-            effort = item.get("effort")
-            if effort not in EFFORTS:
-                self.problem(item, place, f"effort {effort!r} must be one of {', '.join(EFFORTS)}")
-            severity = item.get("severity", "normal")
-            if severity not in SEVERITIES:
-                self.problem(item, place, f"severity {severity!r} must be one of {', '.join(SEVERITIES)}")
-            after = item.get("after", [])
-            if not isinstance(after, list) or not all(isinstance(a, str) for a in after):
-                self.problem(item, place, "'after' must list recommendation ids, e.g. [rec_backup_start]")
-                after = []
-            rid = item.get("id", f"{qid}_{i + 1}")
-            if "id" in item and isinstance(rid, str):
-                self.written_ids.add(rid)
-            self.recommendation_nodes.setdefault((qid, str(rid)), item)
             found.append(
-                Recommendation(
-                    # A generated id is the question's: its problem is told once, at the question.
-                    id=self.identifier(item, place, rid) if "id" in item else rid,
-                    question_id=qid,
-                    trigger=trigger,
-                    points=points,
-                    values=chosen,
-                    action=self.text(item, "action", place, True),
-                    effort=effort,
-                    source=self.cited(item, "source", place),
-                    severity=severity,
-                    after=tuple(after),
+                self._recommendation(
+                    item, place, f"{qid}_{i + 1}", qid, theme_id, pillar_id, trigger, points=points, values=chosen
                 )
             )
         return tuple(found)
+
+    def level_recommendations(
+        self, node: dict, where: str, theme_id: str | None, pillar_id: str
+    ) -> tuple[Recommendation, ...]:
+        """Check a theme's or a pillar's recommendations (`where` names it); none is needed."""
+        if node.get("recommendations") is None or node["recommendations"] == []:
+            return ()
+        owner, owner_id = where.split(" ", 1)
+        found = []
+        for i, item in enumerate(self.listing(node, "recommendations", where)):
+            place = f"{where}, recommendations[{i}]"
+            if not self.mapping(item, place, RECOMMENDATION_KEYS, REQUIRED_KEYS):
+                continue
+            threshold = self._threshold(item, place, owner)  # None after a mistake, told: the file will not load
+            found.append(
+                self._recommendation(
+                    item, place, f"{owner_id}_{i + 1}", None, theme_id, pillar_id, "score_below", score_below=threshold
+                )
+            )
+        return tuple(found)
+
+    def _threshold(self, item: dict, place: str, owner: str) -> float | None:
+        """Read `if_score_below`: a score above 0 and at most 100; a question's trigger is told once."""
+        wrong = [key for key in TRIGGERS if key in item]
+        if wrong:
+            self.problem(
+                item,
+                place,
+                f"{', '.join(wrong)} is for a question's recommendations: a {owner}'s takes "
+                f"{LEVEL_TRIGGER}, the {owner}'s score (0-100) below which the action applies",
+            )
+            return None
+        if LEVEL_TRIGGER not in item:
+            self.problem(item, place, f"needs {LEVEL_TRIGGER}, the {owner}'s score (0-100) below which it applies")
+            return None
+        value = item[LEVEL_TRIGGER]
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            self.problem(item, place, f"{LEVEL_TRIGGER} must be a number above 0 and at most 100, not {kind(value)}")
+            return None
+        if value <= 0:
+            self.problem(item, place, f"{LEVEL_TRIGGER} {value:g} must be above 0: no score is below it")
+            return None
+        if value > 100:
+            self.problem(item, place, f"{LEVEL_TRIGGER} {value:g} must be at most 100, the highest score")
+            return None
+        return float(value)
+
+    def _recommendation(
+        self,
+        item: dict,
+        place: str,
+        made_up_id: str,
+        qid: str | None,
+        theme_id: str | None,
+        pillar_id: str,
+        trigger: str,
+        **condition: Any,
+    ) -> Recommendation:
+        """Read what every recommendation has besides its trigger: id, action, effort, severity, source, after."""
+        effort = item.get("effort")
+        if effort not in EFFORTS:
+            self.problem(item, place, f"effort {effort!r} must be one of {', '.join(EFFORTS)}")
+        severity = item.get("severity", "normal")
+        if severity not in SEVERITIES:
+            self.problem(item, place, f"severity {severity!r} must be one of {', '.join(SEVERITIES)}")
+        after = item.get("after", [])
+        if not isinstance(after, list) or not all(isinstance(a, str) for a in after):
+            self.problem(item, place, "'after' must list recommendation ids, e.g. [rec_backup_start]")
+            after = []
+        rid = item.get("id", made_up_id)
+        if "id" in item and isinstance(rid, str):
+            self.written_ids.add(rid)
+        recommendation = Recommendation(
+            # A made-up id is the question's, theme's or pillar's: its problem is told once, there.
+            id=self.identifier(item, place, rid) if "id" in item else rid,
+            question_id=qid,
+            trigger=trigger,
+            points=condition.get("points"),
+            values=condition.get("values", frozenset()),
+            action=self.text(item, "action", place, True),
+            effort=effort,
+            source=self.cited(item, "source", place),
+            severity=severity,
+            after=tuple(after),
+            theme_id=theme_id,
+            pillar_id=pillar_id,
+            score_below=condition.get("score_below"),
+        )
+        self.recommendation_nodes.setdefault((recommendation.attached_to, str(rid)), item)
+        return recommendation
+
+    def prerequisites(self, written: Iterable[Recommendation]) -> None:
+        """Check recommendation ids are unique, and each `after`: ids written in the file, no circle."""
+        recommendations: dict[str, Recommendation] = {}
+        for item in written:
+            if item.id in recommendations:
+                first = recommendations[item.id].attached_to
+                node = self.recommendation_nodes.get((item.attached_to, item.id))
+                self.problem(node, item.attached_to, f"recommendation id '{item.id}' is also used in {first}")
+            recommendations.setdefault(item.id, item)
+        for item in recommendations.values():
+            node = self.recommendation_nodes.get((item.attached_to, item.id))
+            where = f"{item.attached_to}, recommendation {item.id}"
+            for name in sorted({n for n in item.after if item.after.count(n) > 1}):
+                self.problem(node, where, f"'after' names '{name}' twice")
+            for name in dict.fromkeys(item.after):
+                if name in recommendations and name not in self.written_ids:
+                    # A made-up id would point elsewhere once the recommendations are reordered.
+                    self.problem(node, where, f"'after' names '{name}', an id made up by the loader: give it an 'id'")
+                elif name not in recommendations:
+                    hint = difflib.get_close_matches(name, sorted(self.written_ids), n=1)
+                    also = f" (did you mean '{hint[0]}'?)" if hint else ""
+                    self.problem(node, where, f"'after' names '{name}', which is no recommendation's id{also}")
+
+        def circle(path: list[str]) -> None:
+            first = recommendations[path[0]]
+            node = self.recommendation_nodes.get((first.attached_to, first.id))
+            self.problem(
+                node, f"{first.attached_to}, recommendation {first.id}", "'after' forms a circle: " + " -> ".join(path)
+            )
+
+        dependencies_first(
+            recommendations,
+            lambda rid: [name for name in recommendations[rid].after if name in recommendations],
+            circle,
+        )

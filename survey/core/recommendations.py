@@ -4,6 +4,10 @@ The order: the most serious gaps first (a legal duty or people's safety before a
 business, before an improvement), then what the score stands to gain (weight x gap), then the
 lowest effort. An action that presupposes a practice (its `after`) never comes before an action
 that builds that practice: when both apply, the builder is brought forward to just before it.
+
+A theme's or a pillar's recommendation applies when its score is below the threshold; it ranks as
+one question of weight 1 in that theme (or pillar) would: its gap is how far the score is below
+the threshold, out of 100, times the theme's (or pillar's) weight.
 """
 
 from __future__ import annotations
@@ -24,12 +28,13 @@ class Action(NamedTuple):
     """One recommended action, with why it is recommended and why it ranks where it does."""
 
     recommendation: Recommendation
-    question: Question
+    question: Question | None  # None for a theme's or a pillar's recommendation
     priority: float  # weight x gap: how much the score stands to gain
-    gap: float  # share of the question's points not yet reached, 0-1
+    gap: float  # share of the question's points not yet reached, or of 100 below a threshold, 0-1
     answer: Any  # the answer that triggered it
     missing: tuple[str, ...] = ()  # for a checklist: the options not ticked that triggered it
     waits_for: tuple[str, ...] = ()  # ids of the actions in the plan that must come first
+    score: float | None = None  # for a theme's or a pillar's recommendation: the score below its threshold
 
 
 def applies(recommendation: Recommendation, value: Any, points: float) -> bool:
@@ -53,27 +58,10 @@ def _ranking(action: Action, order: int) -> tuple:
 
 def action_plan(questionnaire: Questionnaire, answers: Mapping[str, Any], scores: Scores) -> list[Action]:
     """Return the actions that apply, in the order the firm should take them (see the module)."""
-    effective, _ = visible_answers(questionnaire, answers)
-    explained = scores.question_scores()
-    themes = {theme.id: theme for theme in questionnaire.themes}
-    found: dict[str, tuple[tuple, Action]] = {}
-    for order, question in enumerate(questionnaire.questions.values()):
-        result = explained.get(question.id)
-        if result is None or result.status != SCORED:
-            continue
-        # A checklist capped below the sum of its options reaches its full points without every
-        # practice: the improvements left out are then noise, but a missing machine guard is not.
-        at_most = SEVERITIES[0] if result.points >= result.max_points else None
-        gap = (result.max_points - result.points) / result.max_points
-        priority = round(question.weight * themes[question.theme_id].weight * gap, 6)
-        value = effective.get(question.id)
-        for recommendation in question.recommendations:
-            if at_most and recommendation.severity != at_most:
-                continue
-            if applies(recommendation, value, result.points):
-                missing = _not_ticked(recommendation, value) if recommendation.trigger == "not_selected" else ()
-                action = Action(recommendation, question, priority, gap, value, missing)
-                found[recommendation.id] = (_ranking(action, order), action)
+    actions = [*_level_actions(questionnaire, scores), *_question_actions(questionnaire, answers, scores)]
+    # Ties keep the file's order: a pillar's recommendations, then each theme's and its questions'.
+    order = {r.id: i for i, r in enumerate(questionnaire.recommendations)}
+    found = {a.recommendation.id: (_ranking(a, order[a.recommendation.id]), a) for a in actions}
     plan: list[Action] = []
     placed: set[str] = set()
 
@@ -91,6 +79,46 @@ def action_plan(questionnaire: Questionnaire, answers: Mapping[str, Any], scores
         if rid not in placed:
             place(rid)
     return plan
+
+
+def _question_actions(questionnaire: Questionnaire, answers: Mapping[str, Any], scores: Scores) -> list[Action]:
+    """Return the actions the answers call for, each with the gap of its question."""
+    effective, _ = visible_answers(questionnaire, answers)
+    explained = scores.question_scores()
+    themes = {theme.id: theme for theme in questionnaire.themes}
+    found = []
+    for question in questionnaire.questions.values():
+        result = explained.get(question.id)
+        if result is None or result.status != SCORED:
+            continue
+        # A checklist capped below the sum of its options reaches its full points without every
+        # practice: the improvements left out are then noise, but a missing machine guard is not.
+        at_most = SEVERITIES[0] if result.points >= result.max_points else None
+        gap = (result.max_points - result.points) / result.max_points
+        priority = round(question.weight * themes[question.theme_id].weight * gap, 6)
+        value = effective.get(question.id)
+        for recommendation in question.recommendations:
+            if at_most and recommendation.severity != at_most:
+                continue
+            if applies(recommendation, value, result.points):
+                missing = _not_ticked(recommendation, value) if recommendation.trigger == "not_selected" else ()
+                found.append(Action(recommendation, question, priority, gap, value, missing))
+    return found
+
+
+def _level_actions(questionnaire: Questionnaire, scores: Scores) -> list[Action]:
+    """Return the actions of the themes and pillars scoring below their thresholds; no score, no action."""
+    scored = scores.dimensions()
+    found = []
+    for dimension in [*questionnaire.pillars, *questionnaire.themes]:
+        score = scored.get(dimension.id)
+        if score is None:
+            continue
+        for recommendation in dimension.recommendations:
+            if score < recommendation.score_below:
+                gap = (recommendation.score_below - score) / 100
+                found.append(Action(recommendation, None, round(dimension.weight * gap, 6), gap, None, score=score))
+    return found
 
 
 def start_here(plan: list[Action]) -> list[Action]:

@@ -1,20 +1,20 @@
 """Check the data read from a questionnaire file and build the immutable questionnaire.
 
 The checks of single values live in data_reader.py, those of questions in question_checks.py
-and of their recommendations in recommendation_checks.py; this module checks the document around
-them: languages, levels, pillars, themes, sections, and the conditions between questions.
+and of recommendations (a question's, a theme's, a pillar's) in recommendation_checks.py; this
+module checks the document around them: languages, levels, pillars, themes, sections, and the
+conditions between questions.
 Problems stop a file loading; warnings (advice the author may take or leave) are kept in the
 loaded questionnaire.
 """
 
 from __future__ import annotations
 
-import difflib
 import re
 from types import MappingProxyType
 from typing import Any
 
-from .model import Level, Pillar, Question, Questionnaire, Recommendation, Section, Theme
+from .model import Level, Pillar, Question, Questionnaire, Section, Theme
 from .ordering import dependencies_first
 from .question_checks import QuestionChecks
 from .yaml_source import Problem
@@ -23,8 +23,8 @@ LANGUAGE_PATTERN = re.compile(r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$")
 
 TOP_KEYS = {"id", "version", "languages", "default_language", "title", "description"}
 TOP_KEYS |= {"estimated_minutes", "levels", "pillars", "sections", "sources"}
-PILLAR_KEYS = {"id", "title", "description", "weight", "levels", "themes"}
-THEME_KEYS = {"id", "title", "description", "weight", "questions"}
+PILLAR_KEYS = {"id", "title", "description", "weight", "levels", "themes", "recommendations"}
+THEME_KEYS = {"id", "title", "description", "weight", "questions", "recommendations"}
 SECTION_KEYS = {"id", "title", "themes"}
 LEVEL_KEYS = {"id", "name", "description", "min", "max"}
 
@@ -66,7 +66,7 @@ class _Checker(QuestionChecks):
         self._unique_dimension_ids(pillars)
         questions = {q.id: q for p in pillars for t in p.themes for q in t.questions}
         order = self.evaluation_order(questions)
-        self._prerequisites(questions)
+        self.prerequisites(r for pillar in pillars for r in pillar.every_recommendation())
         sections = self.sections(data, pillars)
         if self.problems:
             return None
@@ -102,46 +102,6 @@ class _Checker(QuestionChecks):
             if self.identifier(catalogue, "sources", key) == key:
                 sources[key] = self.text(catalogue, key, f"sources.{key}", required=True)
         return {key: text for key, text in sources.items() if text}
-
-    def _prerequisites(self, questions: dict[str, Question]) -> None:
-        """Check recommendation ids are unique, and each `after`: ids written in the file, no circle."""
-        recommendations: dict[str, Recommendation] = {}
-        for question in questions.values():
-            for item in question.recommendations:
-                node = self.recommendation_nodes.get((item.question_id, item.id))
-                if item.id in recommendations:
-                    first = recommendations[item.id].question_id
-                    self.problem(
-                        node,
-                        f"question {item.question_id}",
-                        f"recommendation id '{item.id}' is also used in question {first}",
-                    )
-                recommendations.setdefault(item.id, item)
-        for item in recommendations.values():
-            node = self.recommendation_nodes.get((item.question_id, item.id))
-            where = f"question {item.question_id}, recommendation {item.id}"
-            for name in sorted({n for n in item.after if item.after.count(n) > 1}):
-                self.problem(node, where, f"'after' names '{name}' twice")
-            for name in dict.fromkeys(item.after):
-                if name in recommendations and name not in self.written_ids:
-                    # A made-up id would point elsewhere once the recommendations are reordered.
-                    self.problem(node, where, f"'after' names '{name}', an id made up by the loader: give it an 'id'")
-                elif name not in recommendations:
-                    hint = difflib.get_close_matches(name, sorted(self.written_ids), n=1)
-                    also = f" (did you mean '{hint[0]}'?)" if hint else ""
-                    self.problem(node, where, f"'after' names '{name}', which is no recommendation's id{also}")
-
-        def circle(path: list[str]) -> None:
-            first = recommendations[path[0]]
-            node = self.recommendation_nodes.get((first.question_id, first.id))
-            where = f"question {first.question_id}, recommendation {first.id}"
-            self.problem(node, where, "'after' forms a circle: " + " -> ".join(path))
-
-        dependencies_first(
-            recommendations,
-            lambda rid: [name for name in recommendations[rid].after if name in recommendations],
-            circle,
-        )
 
     def _languages(self, data: dict) -> tuple[str, ...]:
         languages = data.get("languages")
@@ -219,6 +179,7 @@ class _Checker(QuestionChecks):
             weight=self.number(node, "weight", where, 1.0, positive=True),
             levels=levels,
             themes=tuple(t for t in themes if t is not None),
+            recommendations=self.level_recommendations(node, where, None, pid),
         )
 
     def theme(self, node: Any, where: str, pillar_id: str) -> Theme | None:
@@ -242,6 +203,7 @@ class _Checker(QuestionChecks):
             weight=self.number(node, "weight", where, 1.0, positive=True),
             questions=questions,
             pillar_id=pillar_id,
+            recommendations=self.level_recommendations(node, where, tid, pillar_id),
         )
 
     def evaluation_order(self, questions: dict[str, Question]) -> tuple[Question, ...]:

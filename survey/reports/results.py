@@ -6,6 +6,7 @@ language to write in, so the results page, an export or a printed report read th
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from ..core.benchmarks import SECTOR, SECTOR_SIZE, Comparison, Summary
@@ -146,10 +147,11 @@ def build_results(
 
 def describe_plan(questionnaire: Questionnaire, answers: dict, scores: Scores, say: Words, language: str) -> list[dict]:
     """Return the recommended actions in plan order, each numbered, marked "start here" or not."""
-    theme_titles = {theme.id: questionnaire.text(theme.title, language) for theme in questionnaire.themes}
+    dimensions = [*questionnaire.pillars, *questionnaire.themes]
+    titles = {dimension.id: questionnaire.text(dimension.title, language) for dimension in dimensions}
     plan = action_plan(questionnaire, answers, scores)
     first = {a.recommendation.id for a in start_here(plan)}
-    actions = [describe_action(questionnaire, a, rank, theme_titles, say, language) for rank, a in enumerate(plan, 1)]
+    actions = [describe_action(questionnaire, a, rank, titles, say, language) for rank, a in enumerate(plan, 1)]
     numbers = {action["id"]: action["rank"] for action in actions}
     for action in actions:
         action["start_here"] = action["id"] in first
@@ -158,11 +160,24 @@ def describe_plan(questionnaire: Questionnaire, answers: dict, scores: Scores, s
 
 
 def describe_action(
-    questionnaire: Questionnaire, action: Action, rank: int, theme_titles: dict, say: Words, language: str
+    questionnaire: Questionnaire, action: Action, rank: int, titles: dict, say: Words, language: str
 ) -> dict:
-    """Return one action as the owner reads it: what to do, why, how serious and how costly."""
+    """Return one action as the owner reads it: what to do, why, how serious and how costly.
+
+    `titles` are those of the pillars and themes, by id. A theme's or a pillar's action has no
+    question: the score below its threshold says why.
+    """
     recommendation, question = action.recommendation, action.question
-    if action.missing:
+    theme_id, pillar_id = recommendation.theme_id, recommendation.pillar_id
+    if question is None:
+        threshold = recommendation.score_below
+        why = say(
+            "%(title)s scored %(score)s (below %(threshold)s)",
+            title=titles[theme_id or pillar_id],
+            score=score_below(action.score, threshold),
+            threshold=f"{threshold:g}",
+        )
+    elif action.missing:
         missing = [questionnaire.text(question.option(v).label, language) for v in action.missing]
         why = say("Not ticked: %(options)s", options="; ".join(missing))
     else:
@@ -179,27 +194,40 @@ def describe_action(
         "effort": recommendation.effort,
         "effort_label": say(EFFORT_LABELS[recommendation.effort]),
         "source": questionnaire.text(recommendation.source, language),
-        "question": questionnaire.text(question.label, language),
+        "kind": "question" if question else ("theme" if theme_id else "pillar"),
+        "question": questionnaire.text(question.label, language) if question else "",
         "why": why,
-        "pillar_id": question.pillar_id,
-        "theme_id": question.theme_id,
-        "theme": theme_titles[question.theme_id],
+        "pillar_id": pillar_id,
+        "pillar": titles[pillar_id],
+        "theme_id": theme_id,
+        "theme": titles[theme_id] if theme_id else "",
         "priority": action.priority,
         "waits_for": list(action.waits_for),
     }
 
 
+def score_below(score: float, threshold: float) -> str:
+    """Show a score below a threshold as the results do (a whole number), with a decimal if that reads as not below."""
+    shown = f"{score:.0f}"
+    return shown if float(shown) < threshold else f"{math.floor(score * 10) / 10:.1f}"
+
+
 def group_actions(actions: list[dict], pillars: list[dict]) -> list[dict]:
-    """Return the actions by pillar and theme, in questionnaire order; each keeps its rank."""
+    """Return the actions by pillar and theme, in questionnaire order; each keeps its rank.
+
+    A pillar's own actions come under the pillar, before its themes; a theme's own, first in the theme.
+    """
     groups = []
     for pillar in pillars:
         themes = []
         for theme in pillar["themes"]:
             members = [a for a in actions if a["theme_id"] == theme["id"]]
+            members.sort(key=lambda a: a["kind"] != "theme")  # stable: each part stays in plan order
             if members:
                 themes.append({"id": theme["id"], "title": theme["title"], "actions": members})
-        if themes:
-            groups.append({"id": pillar["id"], "title": pillar["title"], "themes": themes})
+        own = [a for a in actions if a["kind"] == "pillar" and a["pillar_id"] == pillar["id"]]
+        if themes or own:
+            groups.append({"id": pillar["id"], "title": pillar["title"], "actions": own, "themes": themes})
     return groups
 
 

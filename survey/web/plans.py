@@ -57,11 +57,7 @@ def plan(opened: Opened):
     # longer be recommended (it was done), and still reads as itself.
     questionnaire = opened.questionnaire
     language = questionnaire.language_for(say().language)
-    texts = {
-        r.id: questionnaire.text(r.action, language)
-        for q in questionnaire.questions.values()
-        for r in q.recommendations
-    }
+    texts = {r.id: questionnaire.text(r.action, language) for r in questionnaire.recommendations}
     items = plan_items(opened.assessment["firm_id"], texts)
     chosen = {item["recommendation_id"] for item in items if item["status"] != "dropped"}
     forms = {}
