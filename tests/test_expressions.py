@@ -44,6 +44,8 @@ def holds(source: str, answers: dict) -> bool:
         ('q_1 == "x"', {"q_1"}),
         ("selected == 'x'", {"selected"}),
         ("website == 'yes'\n  and\temployees > 3", {"website", "employees"}),
+        # A grid's row is named by the grid's id and the row's id.
+        ("practices.backups == 'done' or answered(practices.b2)", {"practices.backups", "practices.b2"}),
     ],
 )
 def test_parse_collects_names(source, names):
@@ -132,6 +134,10 @@ def test_conditions_are_frozen_values():
         ("'a' != 'b'", {}, True),
         ("1 < 'a'", {}, False),
         ("true == true", {}, True),
+        # a grid's row is read under its key
+        ("practices.backups == 'done'", {"practices.backups": "done"}, True),
+        ("practices.backups == 'done'", {"practices": "done"}, False),
+        ("selected(practices.backups, 'done')", {"practices.backups": "done"}, True),
     ],
 )
 def test_evaluate(source, answers, expected):
@@ -226,9 +232,11 @@ def test_limits_are_inclusive():
 @pytest.mark.parametrize(
     ("source", "fragment"),
     [
-        ("a.__class__", "'.' is not allowed"),
-        ("x.y == 1", "'.' is not allowed"),
-        ("a.b()", "'.' is not allowed"),
+        ("a.__class__", "'.' only joins a grid's id and one of its rows"),
+        ("a.b.c == 1", "'.' only joins a grid's id and one of its rows"),
+        ("a. == 1", "'.' only joins a grid's id and one of its rows"),
+        ("a.b()", "unknown function 'a.b'"),
+        ("a.b", "write answered(a.b) or compare it"),
         ("open('x')", "unknown function 'open': only selected(...) and answered(...)"),
         ("__import__('os')", "unknown function '__import__'"),
         ("len(a) > 1", "unknown function 'len'"),
@@ -303,7 +311,7 @@ def test_limits_are_inclusive():
         ("a == 1e5", "malformed number"),
         ("a == 0x10", "malformed number"),
         ("a == 1_000", "malformed number"),
-        ("a == .5", "'.' is not allowed"),
+        ("a == .5", "write numbers with a digit before the point, like 0.5"),
         ("a" * (MAX_LENGTH + 1), "longer than 1000 characters"),
         ("a == '" + "x" * 201 + "'", "at most 200 characters"),
         ("a == 'abc", "not closed"),

@@ -82,7 +82,7 @@ BROKEN_EXPECTED: dict[str, tuple[list[str], int | None]] = {
         14,
     ),
     "rec_missing_effort.yaml": (["recommendations[0]: 'effort' is missing"], 22),
-    "rec_if_selected_on_checklist.yaml": (["if_selected is only for choice questions"], 25),
+    "rec_if_selected_on_checklist.yaml": (["if_selected is only for choice and grid questions"], 25),
     "rec_unknown_option.yaml": (["if_selected names 'gold', which is not an option"], 25),
     "rec_points_not_below_max.yaml": (["if_points_at_most 2 is not below the question's maximum 2"], 22),
     "scored_without_source.yaml": (["question website: a scored question needs a 'source'"], 17),
@@ -109,7 +109,9 @@ BROKEN_EXPECTED: dict[str, tuple[list[str], int | None]] = {
         17,
     ),
     "scored_on_yesno.yaml": (
-        ["question exports: 'scored' is only for choice and checklist questions: a yes/no question is always scored"],
+        [
+            "question exports: 'scored' is only for choice, checklist and grid questions: a yes/no question is always scored"
+        ],
         17,
     ),
     "options_without_scores.yaml": (
@@ -181,8 +183,10 @@ def assert_dependencies_first(questionnaire: Questionnaire) -> None:
     position = {q.id: i for i, q in enumerate(questionnaire.evaluation_order)}
     assert sorted(position) == sorted(questionnaire.questions)
     for question in questionnaire.evaluation_order:
-        if question.relevant is not None:
-            for name in question.relevant.names:
+        conditions = [question.relevant, *(row.relevant for row in question.rows)]
+        for condition in filter(None, conditions):
+            # A grid's row is named "grid.row": the grid comes first (or it is this one, a row above).
+            for name in {name.partition(".")[0] for name in condition.names} - {question.id}:
                 assert position[name] < position[question.id], (name, question.id)
 
 

@@ -4,9 +4,10 @@ The web layer reads the raw values of a form (strings, lists of strings, a "does
 box) and hands them here; this module decides what is stored and what is refused: options not
 offered, exclusive options ticked with others, numbers that are not numbers or out of bounds,
 missing required answers, answers that a condition hides, and what a checklist sent with nothing
-ticked means. Refusals are returned as `Refusal` values naming the question and the rule, for
-the caller to put in words. Limits on the size of what a form may send (text length) are the
-form's.
+ticked means. A grid's rows are read one by one, each like a choice among the grid's options and
+under its own key ("practices.backups"); a required grid wants every row it shows answered.
+Refusals are returned as `Refusal` values naming the question and the rule, for the caller to put
+in words. Limits on the size of what a form may send (text length) are the form's.
 """
 
 from __future__ import annotations
@@ -27,11 +28,15 @@ REQUIRED = "required"
 
 
 class Refusal(NamedTuple):
-    """One answer that cannot be stored, and why."""
+    """One answer that cannot be stored, and why.
+
+    `question_id` is a grid row's key when the row's answer is refused; a required grid missing
+    rows is refused under the grid's id, `detail` then the keys of the rows without an answer.
+    """
 
     question_id: str
     rule: str
-    detail: str | None = None
+    detail: str | tuple[str, ...] | None = None
 
 
 class RawAnswer(NamedTuple):
@@ -111,6 +116,14 @@ def read_answer(question: Question, raw: RawAnswer) -> tuple[Any, Refusal | None
     return value, None
 
 
+def read_row(question: Question, key: str, raw: RawAnswer) -> tuple[Any, Refusal | None]:
+    """Return the value to store for the row of a grid under `key` (None: no answer), or why it is refused."""
+    value = raw.value or None
+    if value is not None and (not isinstance(value, str) or question.option(value) is None):
+        return None, Refusal(key, NOT_OFFERED, str(value))
+    return value, None
+
+
 def read_section(
     questionnaire: Questionnaire,
     section: Section,
@@ -128,14 +141,23 @@ def read_section(
     for question in section.questions:
         if question.type == "note":
             continue
-        value, refusal = read_answer(question, raw.get(question.id, RawAnswer(None)))
-        posted[question.id] = value
-        if refusal is not None:
-            refusals.append(refusal)
+        for key in question.answer_keys():
+            answer = raw.get(key, RawAnswer(None))
+            value, refusal = read_row(question, key, answer) if question.rows else read_answer(question, answer)
+            posted[key] = value
+            if refusal is not None:
+                refusals.append(refusal)
     refused = {r.question_id for r in refusals}
     hidden = hidden_questions(questionnaire, {**stored, **posted})
     for question in section.questions:
-        if question.id in hidden:
+        if question.rows:
+            for key in question.answer_keys():
+                if key in hidden:
+                    posted[key] = None
+            missing = tuple(k for k in question.answer_keys() if k not in hidden | refused and posted[k] is None)
+            if require and question.required and question.id not in hidden and missing:
+                refusals.append(Refusal(question.id, REQUIRED, missing))
+        elif question.id in hidden:
             posted[question.id] = None
         elif require and question.required and posted.get(question.id) is None and question.id not in refused:
             refusals.append(Refusal(question.id, REQUIRED))
@@ -145,12 +167,16 @@ def read_section(
 def prepare_submission(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> Submission:
     """Score a response and name the required questions, shown, that still have no answer."""
     effective, hidden = visible_answers(questionnaire, answers)
-    missing = frozenset(
-        q.id
+    missing = {
+        key
         for q in questionnaire.questions.values()
-        if q.required and q.id not in hidden and effective.get(q.id) is None
-    )
-    return Submission(score_response(questionnaire, answers), frozenset(hidden), missing)
+        if q.required and q.id not in hidden and q.type != "note"
+        for key in q.answer_keys()
+        if key not in hidden and effective.get(key) is None
+    }
+    # A grid with a row missing is missing too: the review names it, and the row.
+    missing |= {questionnaire.grid_rows[key][0].id for key in missing if key in questionnaire.grid_rows}
+    return Submission(score_response(questionnaire, answers), frozenset(hidden), frozenset(missing))
 
 
 def still_fits(question: Question, value: Any) -> bool:
@@ -164,7 +190,7 @@ def still_fits(question: Question, value: Any) -> bool:
         return False
     if value == NOT_APPLICABLE:
         return question.allow_not_applicable or (question.type == "choice" and is_offered(question, value))
-    if question.type in ("choice", "yesno"):
+    if question.type in ("choice", "yesno", "grid"):  # a grid's answer is one of its rows'
         return isinstance(value, str) and is_offered(question, value)
     if question.type == "checklist":
         if not isinstance(value, tuple) or not all(isinstance(v, str) for v in value):
@@ -185,12 +211,20 @@ def still_fits(question: Question, value: Any) -> bool:
 def carried_answers(questionnaire: Questionnaire, previous: Mapping[str, Any]) -> dict[str, Any]:
     """Return the answers of an earlier assessment that a follow-up on this questionnaire starts from.
 
-    Kept: the answers to questions this version still has under the same id, where the answer
-    still fits the question (see `still_fits`). Answers to questions hidden by a condition
-    are kept too; the pages clear them as usual if they stay hidden.
+    Kept: the answers to questions this version still has under the same id (a grid's rows under
+    the same key), where the answer still fits the question (see `still_fits`). Answers to
+    questions hidden by a condition are kept too; the pages clear them as usual if they stay hidden.
     """
     return {
         qid: value
         for qid, value in previous.items()
-        if (question := questionnaire.questions.get(qid)) is not None and still_fits(question, value)
+        if (question := _question_of(questionnaire, qid)) is not None and still_fits(question, value)
     }
+
+
+def _question_of(questionnaire: Questionnaire, key: str) -> Question | None:
+    """Return the question an answer is stored for: by its id, or a grid by the key of one of its rows."""
+    if key in questionnaire.grid_rows:
+        return questionnaire.grid_rows[key][0]
+    question = questionnaire.questions.get(key)
+    return None if question is None or question.rows else question

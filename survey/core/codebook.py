@@ -33,6 +33,11 @@ def answered_questions(questionnaire: Questionnaire) -> list[Question]:
     return [q for section in questionnaire.sections for q in section.questions if q.type != "note"]
 
 
+def answer_columns(questionnaire: Questionnaire) -> list[tuple[Question, str]]:
+    """Return each answer column with its question: a question's id, or one column per grid row ("grid.row")."""
+    return [(q, key) for q in answered_questions(questionnaire) for key in q.answer_keys()]
+
+
 def score_columns(questionnaire: Questionnaire) -> list[str]:
     """Return the score and level columns: overall, then each pillar and its themes; declared, then verified."""
     dimensions = ["overall"]
@@ -44,11 +49,12 @@ def score_columns(questionnaire: Questionnaire) -> list[str]:
 
 def columns(questionnaire: Questionnaire) -> list[str]:
     """Return every column of an export of assessments on this questionnaire version."""
-    return [*PROFILE_COLUMNS, *(q.id for q in answered_questions(questionnaire)), *score_columns(questionnaire)]
+    return [*PROFILE_COLUMNS, *(key for _, key in answer_columns(questionnaire)), *score_columns(questionnaire)]
 
 
 def answer_cell(question: Question, value: Any) -> str | float | None:
-    """Return an answer as a cell: an option's value, a checklist's values joined by ';', a number, or 'na'.
+    """Return an answer as a cell: an option's value (a grid row's too), a checklist's values joined by ';', a
+    number, or 'na'.
 
     A checklist with nothing ticked is 'none_ticked' where that means "none of these", else no answer.
     """
@@ -68,7 +74,8 @@ def codebook(questionnaire: Questionnaire, empty_selection: Callable[[str], str]
 
     A checklist whose empty selection means "none of these" has one more row, for 'none_ticked',
     described in each language by `empty_selection(language)`. Unscored questions have no points
-    and no weight.
+    and no weight. A grid has a row of its own (its weight in the theme), then each of its rows,
+    named as its column ("grid.row"), with its weight in the grid's mean and the grid's options.
     """
     found = []
     languages = questionnaire.languages
@@ -76,21 +83,46 @@ def codebook(questionnaire: Questionnaire, empty_selection: Callable[[str], str]
         label = {lang: questionnaire.text(question.label, lang) for lang in languages}
         weight = question.weight if question.scored else None
         found.append(_row(question, question.type, "", label, question.max_points or None, weight))
-        for option in question.options:
-            label = {lang: questionnaire.text(option.label, lang) for lang in languages}
-            found.append(_row(question, "option", option.value, label, question.option_points.get(option.value)))
+        for key, texts, row_weight in _answer_rows(questionnaire, question):
+            if key != question.id:
+                found.append(_row(question, "row", "", texts, question.max_points or None, row_weight, key))
+            for option in question.options:
+                label = {lang: questionnaire.text(option.label, lang) for lang in languages}
+                points = question.option_points.get(option.value)
+                found.append(_row(question, "option", option.value, label, points, key=key))
         if question.empty_is_none:
             label = {lang: empty_selection(lang) for lang in languages}
             found.append(_row(question, "option", EMPTY_SELECTION, label, 0.0 if question.scored else None))
     return found
 
 
+def _answer_rows(questionnaire: Questionnaire, question: Question) -> list[tuple[str, dict[str, str], float | None]]:
+    """Return the columns of a question's answers: its own id, or each grid row's key with its label and weight."""
+    if not question.rows:
+        return [(question.id, {}, None)]
+    return [
+        (
+            row.key,
+            {lang: questionnaire.text(row.label, lang) for lang in questionnaire.languages},
+            row.weight if question.scored else None,
+        )
+        for row in question.rows
+    ]
+
+
 def _row(
-    question: Question, kind: str, value: str, texts: dict[str, str], points: float | None, weight: float | None = None
+    question: Question,
+    kind: str,
+    value: str,
+    texts: dict[str, str],
+    points: float | None,
+    weight: float | None = None,
+    key: str | None = None,
 ) -> dict[str, Any]:
-    """Return one codebook row: a question (kind is its type) or one of its answers (kind "option")."""
+    """Return one codebook row: a question (kind is its type), a grid's row (kind "row", `key` its column)
+    or one of their answers (kind "option")."""
     return {
-        "question_id": question.id,
+        "question_id": key or question.id,
         "pillar": question.pillar_id,
         "theme": question.theme_id,
         "type": kind,
@@ -115,7 +147,7 @@ def export_row(questionnaire: Questionnaire, record: dict[str, Any]) -> list[Any
     """
     answers = record["answers"]
     row = [record[name] for name in PROFILE_COLUMNS]
-    row += [answer_cell(q, answers.get(q.id)) for q in answered_questions(questionnaire)]
+    row += [answer_cell(q, answers.get(key)) for q, key in answer_columns(questionnaire)]
     declared, verified = _dimensions(record["scores"]), _dimensions(record["verified"])
     names = score_columns(questionnaire)
     for name in names:

@@ -4,9 +4,11 @@ The pages an owner sees depend on the answers: a question whose condition is fal
 and a section with nothing to show is skipped. So an estimate is for a path, the one a set of
 answers takes. On it, the words counted are those the section pages show from the questionnaire:
 each section's title, its themes' titles when it holds more than one, and for each question shown
-its label, its hint and its options' labels and descriptions (a note's label and hint too). The
+its label, its hint and its options' labels and descriptions (a note's label and hint too); a
+grid shows its options once, as the table's header, and the label of each row shown. The
 app's own words (buttons, yes/partly/no, "does not apply", "required") are not counted: they are
-the same on every page and soon no longer read. Each question answered adds SECONDS_PER_ANSWER.
+the same on every page and soon no longer read. Each question answered adds SECONDS_PER_ANSWER, and
+so does each row of a grid.
 """
 
 from __future__ import annotations
@@ -56,8 +58,9 @@ def count_words(text: str) -> int:
 def path_time(questionnaire: Questionnaire, language: str, answers: Mapping[str, Any]) -> TimeEstimate:
     """Estimate the time to read the pages shown on the path these answers take, and to give them."""
     effective, hidden = visible_answers(questionnaire, answers)  # no answer of a hidden question
-    given = [qid for qid, value in effective.items() if value == 0 or value]
-    return _time(questionnaire, language, hidden, sum(questionnaire.questions[qid].type != "note" for qid in given))
+    asked = set(questionnaire.answer_keys)  # not notes; a grid's rows, each an answer
+    given = [key for key, value in effective.items() if key in asked and (value == 0 or value)]
+    return _time(questionnaire, language, hidden, len(given))
 
 
 def typical_answers(questionnaire: Questionnaire) -> dict[str, Any]:
@@ -67,7 +70,7 @@ def typical_answers(questionnaire: Questionnaire) -> dict[str, Any]:
     and leaving out options that say "does not apply" (and, in a checklist, "none of these"); of
     an even number, the first of the two middle ones. Yes/no questions answer "partly", numbers the
     middle of their bounds (a bound not given counts as the other, or 0 when neither is), texts a
-    few words.
+    few words. Each row of a grid takes the grid's middle option, as a choice does.
     """
     answers: dict[str, Any] = {}
     for question in questionnaire.questions.values():
@@ -82,6 +85,9 @@ def typical_answers(questionnaire: Questionnaire) -> dict[str, Any]:
             answers[question.id] = sum(bounds) / len(bounds) if bounds else 0.0
         elif question.type == "text":
             answers[question.id] = TYPICAL_TEXT
+        elif question.type == "grid":
+            middle = _middle(question, lambda o: not o.not_applicable)
+            answers.update(dict.fromkeys(question.answer_keys(), middle))
     return answers
 
 
@@ -97,7 +103,11 @@ def time_range(questionnaire: Questionnaire, language: str) -> tuple[TimeEstimat
     than the first or longer than the second, though the conditions may allow neither.
     """
     with_condition = {q.id for q in questionnaire.questions.values() if q.relevant is not None}
-    asked = {q.id for q in questionnaire.questions.values() if q.type != "note"}
+    # A grid's rows are hidden with it, and a row with a condition of its own on its own.
+    with_condition |= {
+        row.key for q in questionnaire.questions.values() for row in q.rows if q.relevant or row.relevant
+    }
+    asked = set(questionnaire.answer_keys)
     return (
         _time(questionnaire, language, with_condition, len(asked - with_condition)),
         _time(questionnaire, language, set(), len(asked)),
@@ -129,16 +139,17 @@ def _time(questionnaire: Questionnaire, language: str, hidden: set[str], answers
         for theme in section.themes:
             if len(section.themes) > 1:  # a page of one theme shows only the section's title
                 total += words(theme.title)
-            total += sum(_question_words(q, words) for q in theme.questions if q.id not in hidden)
+            total += sum(_question_words(q, words, hidden) for q in theme.questions if q.id not in hidden)
     return TimeEstimate(total, answers)
 
 
-def _question_words(question: Question, words: Callable[[Text | None], int]) -> int:
-    """Count the words a question shows: label, hint, options and their descriptions."""
+def _question_words(question: Question, words: Callable[[Text | None], int], hidden: set[str]) -> int:
+    """Count the words a question shows: label, hint, options and their descriptions, a grid's rows shown."""
     return (
         words(question.label)
         + words(question.hint)
         + sum(words(o.label) + words(o.description) for o in question.options)
+        + sum(words(row.label) for row in question.rows if row.key not in hidden)
     )
 
 

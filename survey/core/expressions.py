@@ -1,10 +1,12 @@
 """Parse and evaluate the condition language of questionnaire `relevant` rules.
 
-Conditions are tokenized and parsed by hand, then compiled once into nested closures;
-nothing is ever run as Python code. Any comparison involving an unanswered question
-(absent or None) is False, for `!=` as well as `==`, so `a != 'x'` and `not a == 'x'`
-differ when `a` is unanswered. Values of different kinds (number, text, true/false,
-checklist) are never equal, only numbers can be ordered, and evaluation never raises.
+A name is a question's id, or a grid's id and one of its rows' ids joined by a dot
+(`practices.backups`), the key a row's answer is stored under. Conditions are tokenized and
+parsed by hand, then compiled once into nested closures; nothing is ever run as Python code.
+Any comparison involving an unanswered question (absent or None) is False, for `!=` as well as
+`==`, so `a != 'x'` and `not a == 'x'` differ when `a` is unanswered. Values of different kinds
+(number, text, true/false, checklist) are never equal, only numbers can be ordered, and
+evaluation never raises.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ Token = tuple[str, Any, int]  # kind, value, 1-based column
 Operand = tuple[bool, Any, int]  # is a question id, id or literal value, column
 
 _TOKEN = re.compile(
-    r"(?P<space>[ \t\r\n]+)|(?P<num>[0-9][A-Za-z0-9_.]*)|(?P<name>[A-Za-z_]\w*)"
+    r"(?P<space>[ \t\r\n]+)|(?P<num>[0-9][A-Za-z0-9_.]*)|(?P<name>[A-Za-z_]\w*(?:\.[A-Za-z0-9]\w*)?)"
     r"|(?P<str>'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")"
     r"|(?P<op>==|!=|<=|>=|[<>(),-])|(?P<bad>.)",
     re.DOTALL | re.ASCII,
@@ -35,7 +37,8 @@ _NUMBER = re.compile(r"[0-9]+(\.[0-9]+)?")
 _ESCAPE = re.compile(r"\\(['\"\\\\])")
 _BAD_ESCAPE = re.compile(r"\\.", re.DOTALL)
 _BAD_CHARACTERS = dict.fromkeys("+*/%^~@", "{!r} is not allowed: no arithmetic here")
-_BAD_CHARACTERS |= dict.fromkeys(".[]", "{!r} is not allowed: answers have no parts")
+_BAD_CHARACTERS |= dict.fromkeys("[]", "{!r} is not allowed: answers have no parts")
+_BAD_CHARACTERS["."] = "'.' only joins a grid's id and one of its rows, e.g. practices.backups"
 _BAD_CHARACTERS |= dict.fromkeys("'\"", "the text is not closed: add the closing {}")
 _BAD_CHARACTERS |= {"=": "use '==' to compare, not '='", "!": "use '!=' or 'not'"}
 _BAD_CHARACTERS |= {"&": "use 'and'", "|": "use 'or'", ";": "';' is not allowed"}
@@ -103,6 +106,8 @@ def _tokenize(source: str) -> list[Token]:
         if kind == "bad":
             default = "unexpected character {!r}" if value.isascii() else _NON_ASCII
             message = _BAD_CHARACTERS.get(value, default).format(value)
+            if value == "." and source[match.end() : match.end() + 1].isdigit():
+                message = "write numbers with a digit before the point, like 0.5"
         elif kind == "num" and not _NUMBER.fullmatch(value):
             message = f"malformed number {value!r}: write numbers like 10 or 2.5"
         elif kind == "num" and len(value.replace(".", "")) > MAX_DIGITS:

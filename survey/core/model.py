@@ -13,8 +13,8 @@ from .yaml_source import Problem
 NOT_APPLICABLE = "na"
 # How exports write a checklist answered with nothing ticked when that means "none of these".
 EMPTY_SELECTION = "none_ticked"
-QUESTION_TYPES = ("choice", "checklist", "yesno", "number", "text", "note")
-SCORED_TYPES = ("choice", "checklist", "yesno", "number")
+QUESTION_TYPES = ("choice", "checklist", "yesno", "number", "grid", "text", "note")
+SCORED_TYPES = ("choice", "checklist", "yesno", "number", "grid")
 YESNO_POINTS = MappingProxyType({"yes": 2.0, "partly": 1.0, "no": 0.0})
 EFFORTS = ("low", "medium", "high")
 # How serious the gap an action closes is, most serious first: a legal duty or a risk to people's
@@ -69,6 +69,7 @@ class Recommendation:
     theme_id: str | None = None  # the theme it belongs to (a question's theme); None for a pillar's
     pillar_id: str = ""  # the pillar it belongs to
     score_below: float | None = None  # the threshold of a theme's or pillar's recommendation, 0-100
+    row: str | None = None  # in a grid, the id of the row whose answer it looks at
 
     @property
     def attached_to(self) -> str:
@@ -76,6 +77,17 @@ class Recommendation:
         if self.question_id is not None:
             return f"question {self.question_id}"
         return f"theme {self.theme_id}" if self.theme_id is not None else f"pillar {self.pillar_id}"
+
+
+@dataclass(frozen=True)
+class GridRow:
+    """One row of a grid question, answered like a choice among the grid's options."""
+
+    id: str
+    key: str  # "<grid id>.<row id>": the row's answer is stored, and named in conditions, under it
+    label: Text
+    weight: float
+    relevant: Condition | None
 
 
 @dataclass(frozen=True)
@@ -104,6 +116,7 @@ class Question:
     theme_id: str
     pillar_id: str
     empty_means: str = EMPTY_MEANINGS[0]  # what a checklist with nothing ticked means
+    rows: tuple[GridRow, ...] = ()  # a grid's rows; each holds an answer, the grid itself none
 
     @property
     def scored(self) -> bool:
@@ -114,6 +127,17 @@ class Question:
     def empty_is_none(self) -> bool:
         """Whether a checklist sent with nothing ticked is answered "none of these"."""
         return self.empty_means == "none"
+
+    def row(self, row_id: str) -> GridRow | None:
+        """Return the grid row with this id, if any."""
+        for row in self.rows:
+            if row.id == row_id:
+                return row
+        return None
+
+    def answer_keys(self) -> tuple[str, ...]:
+        """Return the keys the answers to this question are stored under: a grid's row keys, else its id."""
+        return tuple(row.key for row in self.rows) if self.type == "grid" else (self.id,)
 
     def option(self, value: str) -> Option | None:
         """Return the option with this value, if any."""
@@ -185,6 +209,16 @@ class Questionnaire:
     # worked out once when the file is loaded.
     estimated_minutes: Mapping[str, float]
     warnings: tuple[Problem, ...]  # what the checker advises that does not stop the file loading
+
+    @cached_property  # read on every request that stores or shows answers
+    def grid_rows(self) -> Mapping[str, tuple[Question, GridRow]]:
+        """Return every grid row by its answer key ("practices.backups"), with its grid."""
+        return MappingProxyType({row.key: (q, row) for q in self.questions.values() for row in q.rows})
+
+    @cached_property
+    def answer_keys(self) -> tuple[str, ...]:
+        """Return every key an answer may be stored under: question ids, and grid rows' keys for grids."""
+        return tuple(key for q in self.questions.values() if q.type != "note" for key in q.answer_keys())
 
     @property
     def themes(self) -> tuple[Theme, ...]:

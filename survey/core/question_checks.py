@@ -1,8 +1,9 @@
-"""Check the questions of a questionnaire: types, options, bands, conditions; their recommendations
-are checked in recommendation_checks.py."""
+"""Check the questions of a questionnaire: types, options, bands, grid rows, conditions; their
+recommendations are checked in recommendation_checks.py."""
 
 from __future__ import annotations
 
+import re
 from types import MappingProxyType
 from typing import Any
 
@@ -16,6 +17,7 @@ from .model import (
     SCORED_TYPES,
     YESNO_POINTS,
     Band,
+    GridRow,
     Option,
     Question,
 )
@@ -23,6 +25,9 @@ from .recommendation_checks import RecommendationChecks
 
 OPTION_KEYS = {"value", "label", "description", "score", "not_applicable", "exclusive"}
 BAND_KEYS = {"min", "score"}
+ROW_KEYS = {"id", "label", "weight", "relevant"}
+# A row's id follows its grid's in conditions (practices.backups): letters, digits and _.
+ROW_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_]{0,63}$")
 COMMON_QUESTION_KEYS = {"id", "type", "label", "hint", "required", "required_message"}
 COMMON_QUESTION_KEYS |= {"relevant", "source"}
 SCORED_KEYS = {"weight", "recommendations"}
@@ -35,11 +40,12 @@ QUESTION_KEYS = {
     "number": COMMON_QUESTION_KEYS
     | SCORED_KEYS
     | {"min", "max", "bounds_message", "unit", "bands", "allow_not_applicable"},
+    "grid": COMMON_QUESTION_KEYS | SCORED_KEYS | {"options", "scored", "rows"},
     "text": COMMON_QUESTION_KEYS,
     "note": {"id", "type", "label", "hint", "relevant"},
 }
 # Keys that only some types take, each refused elsewhere with a message of its own.
-TYPE_KEYS = {"scored": ("choice", "checklist"), "empty_means": ("checklist",)}
+TYPE_KEYS = {"scored": ("choice", "checklist", "grid"), "empty_means": ("checklist",)}
 SCORED_BY_TYPE = {
     "yesno": "a yes/no question is always scored (for one that is not, write a choice)",
     "number": "a number question is scored when it has bands",
@@ -76,7 +82,8 @@ class QuestionChecks(RecommendationChecks):
         for key, types in TYPE_KEYS.items():
             if key in node and qtype not in types:
                 why = f": {SCORED_BY_TYPE[qtype]}" if key == "scored" and qtype in SCORED_BY_TYPE else ""
-                self.problem(node, where, f"'{key}' is only for {' and '.join(types)} questions{why}")
+                named = " and ".join([", ".join(types[:-1]), types[-1]] if len(types) > 1 else types)
+                self.problem(node, where, f"'{key}' is only for {named} questions{why}")
         unscored_keys = sorted(SCORED_KEYS & node.keys()) if qtype in ("note", "text") else []
         for key in unscored_keys:
             what = "a note" if qtype == "note" else "a text question"
@@ -87,7 +94,8 @@ class QuestionChecks(RecommendationChecks):
             self._condition(node, where, qid)
         # An invalid `scored` is reported by flag(); whoever writes it means to turn scoring off.
         scored = qtype not in TYPE_KEYS["scored"] or "scored" not in node or self.flag(node, "scored", where)
-        options = self.options(node, where, qtype, scored) if qtype in ("choice", "checklist") else ()
+        options = self.options(node, where, qtype, scored) if qtype in ("choice", "checklist", "grid") else ()
+        rows = self.rows(node, where, qid) if qtype == "grid" else ()
         if not scored:
             self._unscored(node, where)
         empty_means = self._empty_means(node, where, options) if qtype == "checklist" else EMPTY_MEANINGS[0]
@@ -113,7 +121,7 @@ class QuestionChecks(RecommendationChecks):
         told_scored = "scored" in node and qtype not in TYPE_KEYS["scored"]
         if qtype in SCORED_TYPES and max_points > 0 and "source" not in node and not told_scored:
             self.problem(node, where, "a scored question needs a 'source'")  # an empty one is reported by cited()
-        recommendations = self.recommendations(node, where, qid, qtype, options, max_points, theme_id, pillar_id)
+        recommendations = self.recommendations(node, where, qid, qtype, options, max_points, theme_id, pillar_id, rows)
         return Question(
             id=qid,
             type=qtype,
@@ -144,7 +152,45 @@ class QuestionChecks(RecommendationChecks):
             theme_id=theme_id,
             pillar_id=pillar_id,
             empty_means=empty_means,
+            rows=rows,
         )
+
+    def rows(self, node: dict, where: str, qid: str) -> tuple[GridRow, ...]:
+        """Read a grid's rows: each with an id unique in the grid, a label, a weight and maybe a condition."""
+        rows: list[GridRow] = []
+        lines: dict[str, int | None] = {}
+        for i, item in enumerate(self.listing(node, "rows", where)):
+            place = f"{where}.rows[{i}]"
+            if not isinstance(item, dict):
+                self.mapping(item, place, ROW_KEYS, {"id", "label"})
+                continue
+            rid = item.get("id")
+            if rid is not None and not isinstance(rid, bool) and isinstance(rid, (str, int)):
+                rid = str(rid)
+            if not isinstance(rid, str) or not ROW_ID_PATTERN.match(rid):
+                self.mapping(item, place, ROW_KEYS, {"label"})
+                what = "'id' is missing" if rid is None else f"row id {rid!r} must be letters, digits or _"
+                self.problem(item, place, what)
+                continue
+            place = f"{where}, row {rid}"
+            self.mapping(item, place, ROW_KEYS, {"id", "label"})
+            if rid in lines:
+                self.problem(item, place, f"duplicate row id '{rid}' in this grid (also on line {lines[rid]})")
+                continue
+            lines[rid] = getattr(item, "line", None)
+            key = f"{qid}.{rid}"
+            if "relevant" in item:
+                self._condition(item, place, key)
+            rows.append(
+                GridRow(
+                    id=rid,
+                    key=key,
+                    label=self.text(item, "label", place, True),
+                    weight=self.number(item, "weight", place, 1.0, positive=True),
+                    relevant=self.conditions.get(key, (None,))[0],
+                )
+            )
+        return tuple(rows)
 
     def _unscored(self, node: dict, where: str) -> None:
         """Refuse what only a scored question takes on one marked `scored: false`."""
@@ -251,6 +297,7 @@ class QuestionChecks(RecommendationChecks):
         return tuple(bands)
 
     def _condition(self, node: dict, where: str, qid: str) -> None:
+        """Parse the `relevant` of a question or a grid's row, kept under its id or row key for the file's checks."""
         source = node.get("relevant")
         if not isinstance(source, str):
             self.problem(node, where, f"'relevant' must be a condition in quotes, not {kind(source)}")
@@ -265,7 +312,7 @@ class QuestionChecks(RecommendationChecks):
 def _max_points(qtype: str, options: tuple[Option, ...], bands: tuple[Band, ...], cap: float | None) -> float:
     """Return the most points any answer to a question can give."""
     scores = [o.score for o in options if o.score is not None]
-    if qtype == "choice":
+    if qtype in ("choice", "grid"):  # a grid's row scores like a choice; the grid is their mean
         return max(scores, default=0.0)
     if qtype == "checklist":
         return min(sum(scores), cap) if cap is not None else sum(scores)

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from .data_reader import DataReader, kind
-from .model import EFFORTS, SCORED_TYPES, SEVERITIES, Option, Recommendation
+from .model import EFFORTS, SCORED_TYPES, SEVERITIES, GridRow, Option, Recommendation
 from .ordering import dependencies_first
 
 COMMON_KEYS = {"id", "action", "effort", "source", "severity", "after"}
@@ -21,7 +21,7 @@ TRIGGERS = {
 }
 LEVEL_TRIGGER = "if_score_below"  # the one trigger of a theme's or a pillar's recommendations
 # Every trigger is a known key everywhere: one written in the wrong place is told as such, once.
-RECOMMENDATION_KEYS = COMMON_KEYS | set(TRIGGERS) | {LEVEL_TRIGGER}
+RECOMMENDATION_KEYS = COMMON_KEYS | set(TRIGGERS) | {LEVEL_TRIGGER, "row"}  # row: a grid's, told elsewhere
 
 
 class RecommendationChecks(DataReader):
@@ -42,8 +42,12 @@ class RecommendationChecks(DataReader):
         max_points: float,
         theme_id: str | None = None,
         pillar_id: str = "",
+        rows: tuple[GridRow, ...] = (),
     ) -> tuple[Recommendation, ...]:
-        """Check a scored question's recommendations; warn when it has none, unless it says `recommendations: []`."""
+        """Check a scored question's recommendations; warn when it has none, unless it says `recommendations: []`.
+
+        A grid's recommendation looks at one row (`row`), and its trigger reads that row's answer.
+        """
         if qtype not in SCORED_TYPES or max_points <= 0:
             return ()
         if node.get("recommendations") is None:
@@ -61,6 +65,7 @@ class RecommendationChecks(DataReader):
             place = f"{where}, recommendations[{i}]"
             if not self.mapping(item, place, RECOMMENDATION_KEYS, REQUIRED_KEYS):
                 continue
+            row = self._row(item, place, qtype, rows)
             triggers = [key for key in TRIGGERS if key in item]
             trigger, points, chosen = TRIGGERS[triggers[0]] if triggers else "", None, frozenset()
             # A recommendation with a wrong trigger is still read: its id is known to `after`, its
@@ -84,10 +89,10 @@ class RecommendationChecks(DataReader):
                         f"maximum {max_points:g}: it would apply even to the best answer",
                     )
             else:
-                wanted = "choice" if trigger == "selected" else "checklist"
+                wanted = ("choice", "grid") if trigger == "selected" else ("checklist",)
                 chosen = item[triggers[0]]
-                if qtype != wanted:
-                    self.problem(item, place, f"{triggers[0]} is only for {wanted} questions")
+                if qtype not in wanted:
+                    self.problem(item, place, f"{triggers[0]} is only for {' and '.join(wanted)} questions")
                 if not isinstance(chosen, list) or not chosen:
                     self.problem(item, place, f"{triggers[0]} must list option values")
                     chosen = []
@@ -97,7 +102,16 @@ class RecommendationChecks(DataReader):
                 chosen = frozenset(str(v) for v in chosen)
             found.append(
                 self._recommendation(
-                    item, place, f"{qid}_{i + 1}", qid, theme_id, pillar_id, trigger, points=points, values=chosen
+                    item,
+                    place,
+                    f"{qid}_{i + 1}",
+                    qid,
+                    theme_id,
+                    pillar_id,
+                    trigger,
+                    points=points,
+                    values=chosen,
+                    row=row,
                 )
             )
         return tuple(found)
@@ -114,6 +128,8 @@ class RecommendationChecks(DataReader):
             place = f"{where}, recommendations[{i}]"
             if not self.mapping(item, place, RECOMMENDATION_KEYS, REQUIRED_KEYS):
                 continue
+            if "row" in item:
+                self.problem(item, place, "'row' is only for the recommendations of grid questions")
             threshold = self._threshold(item, place, owner)  # None after a mistake, told: the file will not load
             found.append(
                 self._recommendation(
@@ -121,6 +137,28 @@ class RecommendationChecks(DataReader):
                 )
             )
         return tuple(found)
+
+    def _row(self, item: dict, place: str, qtype: str, rows: tuple[GridRow, ...]) -> str | None:
+        """Return the row a grid's recommendation looks at; refuse `row` missing on a grid, or given elsewhere."""
+        row = item.get("row")
+        if qtype != "grid":
+            if "row" in item:
+                self.problem(item, place, "'row' is only for the recommendations of grid questions")
+            return None
+        ids = [r.id for r in rows]
+        if not ids:
+            return None  # the grid's rows are missing or broken: told at the grid
+        if row is None:
+            self.problem(
+                item, place, f"a grid's recommendation needs 'row': the id of the row it looks at, e.g. row: {ids[0]}"
+            )
+            return None
+        if str(row) not in ids:
+            hint = difflib.get_close_matches(str(row), ids, n=1)
+            also = f" (did you mean '{hint[0]}'?)" if hint else ""
+            self.problem(item, place, f"row '{row}' is not a row of this grid{also}")
+            return None
+        return str(row)
 
     def _threshold(self, item: dict, place: str, owner: str) -> float | None:
         """Read `if_score_below`: a score above 0 and at most 100; a question's trigger is told once."""
@@ -188,6 +226,7 @@ class RecommendationChecks(DataReader):
             theme_id=theme_id,
             pillar_id=pillar_id,
             score_below=condition.get("score_below"),
+            row=condition.get("row"),
         )
         self.recommendation_nodes.setdefault((recommendation.attached_to, str(rid)), item)
         return recommendation

@@ -2,7 +2,8 @@
 
 The order: the most serious gaps first (a legal duty or people's safety before a risk to the
 business, before an improvement), then what the score stands to gain (weight x gap), then the
-lowest effort. An action that presupposes a practice (its `after`) never comes before an action
+lowest effort. A grid's recommendation looks at one row: its answer and points, and the share of
+the grid's weight the row carries. An action that presupposes a practice (its `after`) never comes before an action
 that builds that practice: when both apply, the builder is brought forward to just before it.
 
 A theme's or a pillar's recommendation applies when its score is below the threshold; it ranks as
@@ -15,8 +16,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
-from .model import EFFORTS, SEVERITIES, Question, Questionnaire, Recommendation
-from .scoring import SCORED, Scores, visible_answers
+from .model import EFFORTS, SEVERITIES, GridRow, Question, Questionnaire, Recommendation
+from .scoring import SCORED, Scores, row_points, visible_answers
 
 EFFORT_RANK = {effort: rank for rank, effort in enumerate(EFFORTS)}
 SEVERITY_RANK = {severity: rank for rank, severity in enumerate(SEVERITIES)}
@@ -35,6 +36,7 @@ class Action(NamedTuple):
     missing: tuple[str, ...] = ()  # for a checklist: the options not ticked that triggered it
     waits_for: tuple[str, ...] = ()  # ids of the actions in the plan that must come first
     score: float | None = None  # for a theme's or a pillar's recommendation: the score below its threshold
+    row: GridRow | None = None  # in a grid, the row whose answer triggered it
 
 
 def applies(recommendation: Recommendation, value: Any, points: float) -> bool:
@@ -91,18 +93,35 @@ def _question_actions(questionnaire: Questionnaire, answers: Mapping[str, Any], 
         result = explained.get(question.id)
         if result is None or result.status != SCORED:
             continue
-        # A checklist capped below the sum of its options reaches its full points without every
-        # practice: the improvements left out are then noise, but a missing machine guard is not.
-        at_most = SEVERITIES[0] if result.points >= result.max_points else None
-        gap = (result.max_points - result.points) / result.max_points
-        priority = round(question.weight * themes[question.theme_id].weight * gap, 6)
-        value = effective.get(question.id)
-        for recommendation in question.recommendations:
-            if at_most and recommendation.severity != at_most:
+        weight = question.weight * themes[question.theme_id].weight
+        for recommendation, value, points, share, row in _answers_looked_at(question, effective, result.points):
+            # A checklist capped below the sum of its options reaches its full points without every
+            # practice: the improvements left out are then noise, but a missing machine guard is not.
+            if points >= question.max_points and recommendation.severity != SEVERITIES[0]:
                 continue
-            if applies(recommendation, value, result.points):
+            if applies(recommendation, value, points):
+                gap = (question.max_points - points) / question.max_points
                 missing = _not_ticked(recommendation, value) if recommendation.trigger == "not_selected" else ()
-                found.append(Action(recommendation, question, priority, gap, value, missing))
+                found.append(
+                    Action(recommendation, question, round(weight * share * gap, 6), gap, value, missing, row=row)
+                )
+    return found
+
+
+def _answers_looked_at(question: Question, effective: Mapping[str, Any], points: float) -> list[tuple]:
+    """Return each recommendation of a scored question with the answer it reads, its points, and the share of
+    the question's weight they carry: the question's own answer, or in a grid the answer of its row."""
+    if not question.rows:
+        value = effective.get(question.id)
+        return [(recommendation, value, points, 1.0, None) for recommendation in question.recommendations]
+    counted = {r.id: r for r in question.rows if row_points(question, effective.get(r.key)) is not None}
+    total = sum(r.weight for r in counted.values())
+    found = []
+    for recommendation in question.recommendations:
+        row = counted.get(recommendation.row)
+        if row is not None:  # a row hidden, unanswered or not applicable calls for nothing
+            value = effective[row.key]
+            found.append((recommendation, value, row_points(question, value), row.weight / total, row))
     return found
 
 

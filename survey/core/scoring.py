@@ -4,7 +4,9 @@ Pure functions: no Flask, no database. Answers map question ids to values: a cho
 option value, a checklist a tuple of option values, yes/partly/no the strings "yes", "partly"
 and "no", a number an int or float, and "na" (or a not-applicable option) means the question
 does not apply to the firm. A checklist with nothing ticked, (), is "none of these" (0 points)
-when the question says `empty_means: none`, and no answer otherwise.
+when the question says `empty_means: none`, and no answer otherwise. A grid holds no answer
+itself: each of its rows is answered like a choice, under the key "<grid id>.<row id>", and the
+grid counts in its theme as one question worth the weighted mean of its rows (grid_points).
 """
 
 from __future__ import annotations
@@ -116,12 +118,61 @@ def visible_answers(questionnaire: Questionnaire, answers: Mapping[str, Any]) ->
         condition = question.relevant
         if condition is not None and not condition.evaluate(effective):
             hidden.add(question.id)
+            hidden.update(row.key for row in question.rows)
+            continue
+        if question.rows:
+            _visible_rows(question, answers, effective, hidden)
             continue
         value = answers.get(question.id)
         if value is None or (not value and value.__class__ in _SELECTIONS and not question.empty_is_none):
             continue
         effective[question.id] = value
     return effective, hidden
+
+
+def _visible_rows(question: Question, answers: Mapping[str, Any], effective: dict, hidden: set[str]) -> None:
+    """Add a shown grid's rows to the answers that count, or to the hidden; a grid with every row hidden is hidden."""
+    shown = False
+    for row in question.rows:
+        # A row's condition may read the rows above it, already in `effective`.
+        if row.relevant is not None and not row.relevant.evaluate(effective):
+            hidden.add(row.key)
+            continue
+        shown = True
+        value = answers.get(row.key)
+        if value is not None:
+            effective[row.key] = value
+    if not shown:
+        hidden.add(question.id)
+
+
+def grid_points(question: Question, effective: Mapping[str, Any]) -> tuple[str, float]:
+    """Return how a grid counts, and its points: the weighted mean of its rows' points, 0 to its max_points.
+
+    Rows hidden, unanswered, or answered with a not-applicable option leave the mean; a grid
+    with no row left is not applicable when a row said so, else unanswered.
+    """
+    total = weights = 0.0
+    not_applicable = False
+    for row in question.rows:
+        value = effective.get(row.key)
+        if value is None:
+            continue
+        if value in question.not_applicable_values:
+            not_applicable = True
+            continue
+        points = question.option_points.get(value)
+        if points is not None:
+            total += row.weight * points
+            weights += row.weight
+    if weights:
+        return SCORED, total / weights
+    return (NOT_APPLICABLE if not_applicable else UNANSWERED), 0.0
+
+
+def row_points(question: Question, value: Any) -> float | None:
+    """Return the points of a grid row's answer, or None for one that gives none (not applicable, not an option)."""
+    return question.option_points.get(value) if isinstance(value, str) else None
 
 
 def hidden_questions(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> set[str]:
@@ -187,7 +238,11 @@ def score_response(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> 
                     continue
                 value = effective.get(qid)
                 if value is None:
-                    explained.append(_explain((qid, UNANSWERED, 0.0, most)))
+                    status, points = grid_points(question, effective) if question.rows else (UNANSWERED, 0.0)
+                    explained.append(_explain((qid, status, points, most)))
+                    if status == SCORED:
+                        got += weight * points / most
+                        possible += weight
                     continue
                 if value.__class__ is str:
                     if value in not_applicable:

@@ -59,10 +59,7 @@ def draw_answer(question: Question, level: float, rng: random.Random) -> Any:
     if not question.scored and question.type in ("choice", "checklist"):
         return _context_answer(question, rng)
     if question.type == "choice":
-        scored = sorted((o for o in question.options if o.score is not None), key=lambda o: o.score)
-        if any(o.not_applicable for o in question.options) and rng.random() < 0.04:
-            return next(o.value for o in question.options if o.not_applicable)
-        return min(scored, key=lambda o: abs(o.score / question.max_points - target) + rng.random() * 0.1).value
+        return _choose(question, target, rng)
     if question.type == "yesno":
         return "yes" if target > 0.66 else "partly" if target > 0.33 else "no"
     if question.type == "checklist":
@@ -78,10 +75,25 @@ def draw_answer(question: Question, level: float, rng: random.Random) -> Any:
     return None
 
 
+def draw_grid(question: Question, level: float, rng: random.Random) -> dict[str, str]:
+    """Draw a grid's answers, a row at a time, each as a choice of this readiness level, by row key."""
+    if not question.scored:
+        return {key: _context_answer(question, rng) for key in question.answer_keys()}
+    return {key: _choose(question, min(1.0, max(0.0, rng.gauss(level, 0.2))), rng) for key in question.answer_keys()}
+
+
+def _choose(question: Question, target: float, rng: random.Random) -> str:
+    """Choose the option whose share of the points is near the target (0-1); now and then one that does not apply."""
+    scored = sorted((o for o in question.options if o.score is not None), key=lambda o: o.score)
+    if any(o.not_applicable for o in question.options) and rng.random() < 0.04:
+        return next(o.value for o in question.options if o.not_applicable)
+    return min(scored, key=lambda o: abs(o.score / question.max_points - target) + rng.random() * 0.1).value
+
+
 def _context_answer(question: Question, rng: random.Random) -> Any:
     """Draw the answer to a question that is not scored: any option, or any few of a checklist's."""
     values = [o.value for o in question.options if not o.not_applicable and not o.exclusive]
-    if question.type == "choice":
+    if question.type in ("choice", "grid"):
         return rng.choice(values) if values else None
     ticked = tuple(value for value in values if rng.random() < 0.5)
     return ticked or (() if question.empty_is_none else None)
@@ -122,6 +134,9 @@ def generate(
             answers = {}
             for question in asked.questions.values():
                 level = base[PILLAR_INDEX.get(question.pillar_id, 0) % 3] + gain
+                if question.rows:
+                    answers.update(draw_grid(question, level, rng))
+                    continue
                 value = draw_answer(question, level, rng)
                 if value is not None:
                     answers[question.id] = value

@@ -10,6 +10,7 @@ loaded questionnaire.
 
 from __future__ import annotations
 
+import difflib
 import re
 from types import MappingProxyType
 from typing import Any
@@ -207,23 +208,62 @@ class _Checker(QuestionChecks):
         )
 
     def evaluation_order(self, questions: dict[str, Question]) -> tuple[Question, ...]:
-        """Order questions so that each condition's questions come first; report cycles."""
-        for condition, where, node in self.conditions.values():
+        """Order questions so that each condition's questions come first; report cycles.
+
+        A condition naming a grid's row (practices.backups) depends on the grid. A row's condition
+        may name the rows above it in its own grid: rows are evaluated in the order written.
+        """
+        for key, (condition, where, node) in self.conditions.items():
             for name in sorted(condition.names):
-                if name not in questions and name not in self.question_lines:
-                    self.problem(node, f"{where}, relevant", f"refers to unknown question '{name}'")
-                elif name in questions and questions[name].type == "note":
-                    self.problem(node, f"{where}, relevant", f"refers to '{name}', a note that has no answer")
+                message = self._reference(name, key, questions)
+                if message:
+                    self.problem(node, f"{where}, relevant", message)
 
         def circle(path: list[str]) -> None:
-            _, where, node = self.conditions[path[0]]
+            where, node = self._condition_place(questions[path[0]], path[1])
             self.problem(node, f"{where}, relevant", "conditions form a circle: " + " -> ".join(path))
 
         def depends_on(qid: str) -> list[str]:
-            condition = self.conditions.get(qid)
-            return [name for name in sorted(condition[0].names) if name in questions] if condition else []
+            names = set(self.conditions[qid][0].names) if qid in self.conditions else set()
+            for row in questions[qid].rows:
+                if row.key in self.conditions:
+                    # The rows above a row are read before it, within the grid: no dependence on the grid.
+                    names |= {n for n in self.conditions[row.key][0].names if not n.startswith(qid + ".")}
+            return sorted({name.partition(".")[0] for name in names} & questions.keys())
 
         return tuple(questions[qid] for qid in dependencies_first(questions, depends_on, circle))
+
+    def _reference(self, name: str, key: str, questions: dict[str, Question]) -> str | None:
+        """Say what is wrong with a name in the condition kept under `key` (a question id or a row key), if anything."""
+        qid, dot, row_id = name.partition(".")
+        if qid not in questions:
+            return None if qid in self.question_lines else f"refers to unknown question '{qid}'"
+        question = questions[qid]
+        if question.type == "note":
+            return f"refers to '{qid}', a note that has no answer"
+        if not dot and question.type == "grid":
+            example = f"{qid}.{question.rows[0].id}" if question.rows else f"{qid}.row"
+            return f"refers to grid '{qid}' as a whole: name one of its rows, e.g. {example}"
+        if dot and question.type != "grid":
+            return f"refers to '{name}', but '{qid}' is a {question.type} question, which has no rows"
+        if dot and question.row(row_id) is None:
+            hint = difflib.get_close_matches(row_id, [r.id for r in question.rows], n=1)
+            also = f" (did you mean '{qid}.{hint[0]}'?)" if hint else ""
+            return f"refers to row '{row_id}' of grid '{qid}', which has no such row{also}"
+        if dot and "." in key and key.partition(".")[0] == qid:
+            keys = [row.key for row in question.rows]
+            if keys.index(name) >= keys.index(key):
+                return f"refers to row '{row_id}' of its own grid: a row's condition may name only the rows above it"
+        return None
+
+    def _condition_place(self, question: Question, other: str) -> tuple[str, Any]:
+        """Return where the condition of a question that names `other` is written: its own, or one of its rows'."""
+        for key in [question.id, *(row.key for row in question.rows)]:
+            if key in self.conditions:
+                condition, where, node = self.conditions[key]
+                if any(name.partition(".")[0] == other for name in condition.names):
+                    return where, node
+        return f"question {question.id}", None
 
     def sections(self, data: dict, pillars: tuple[Pillar, ...]) -> tuple[Section, ...]:
         themes = {t.id: t for p in pillars for t in p.themes}

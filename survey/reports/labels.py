@@ -87,7 +87,7 @@ class Words:
             return self(YESNO_LABELS[value]) if value in YESNO_LABELS else str(value)
         if question.type == "checklist" and isinstance(value, (tuple, list)) and not value:
             return self(EMPTY_SELECTION_LABEL) if question.empty_is_none else ""
-        if question.type in ("choice", "checklist"):
+        if question.type in ("choice", "checklist", "grid"):  # a grid's answer is one of its rows'
             values = value if isinstance(value, (tuple, list)) else (value,)
             labels = []
             for item in values:

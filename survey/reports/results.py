@@ -10,9 +10,9 @@ import math
 from typing import Any
 
 from ..core.benchmarks import SECTOR, SECTOR_SIZE, Comparison, Summary
-from ..core.model import Questionnaire, Theme
+from ..core.model import Question, Questionnaire, Theme
 from ..core.recommendations import Action, action_plan, start_here
-from ..core.scoring import Scores, hidden_questions, level_for
+from ..core.scoring import HIDDEN, NOT_APPLICABLE, UNANSWERED, Scores, hidden_questions, level_for, row_points
 from .charts import radar_figure
 from .labels import EFFORT_LABELS, NOT_SCORED_LABEL, SEVERITY_LABELS, STATUS_LABELS, Words, words
 
@@ -50,8 +50,9 @@ def explain_theme(
 ) -> list[dict]:
     """Return each question of a theme with the owner's answer and the points it gave.
 
-    Context questions (a choice or checklist with `scored: false`) are listed too when shown,
-    with their answer and no points.
+    Context questions (a choice, checklist or grid with `scored: false`) are listed too when
+    shown, with their answer and no points. A grid is followed by its rows (marked "row"), each
+    with its answer and points.
     """
     text = lambda value: questionnaire.text(value, language)  # noqa: E731
     results = {item.question_id: item for item in theme_result.questions}
@@ -64,7 +65,7 @@ def explain_theme(
                 points += f" (×{question.weight:g})"
         elif item is not None:
             points = say(STATUS_LABELS[item.status]) if item.status in STATUS_LABELS else ""
-        elif question.type in ("choice", "checklist") and question.id not in hidden:
+        elif question.type in ("choice", "checklist", "grid") and question.id not in hidden:
             points = say(NOT_SCORED_LABEL)
         else:
             continue  # notes, texts, and context questions not asked
@@ -74,6 +75,38 @@ def explain_theme(
                 "label": text(question.label),
                 "points": points,
                 "answer": say.answer(questionnaire, question, answers.get(question.id), language),
+                "row": False,
+            }
+        )
+        if question.rows and question.id not in hidden:
+            explained += explain_rows(questionnaire, question, answers, hidden, say, language)
+    return explained
+
+
+def explain_rows(
+    questionnaire: Questionnaire, question: Question, answers: dict, hidden: set[str], say: Words, language: str
+) -> list[dict]:
+    """Return each row of a shown grid with the owner's answer and the points it gave (none in a context grid)."""
+    explained = []
+    for row in question.rows:
+        value = None if row.key in hidden else answers.get(row.key)
+        points = "" if not question.scored else None
+        if points is None and row.key in hidden:
+            points = say(STATUS_LABELS[HIDDEN])
+        elif points is None and value is None:
+            points = say(STATUS_LABELS[UNANSWERED])
+        elif points is None and value in question.not_applicable_values:
+            points = say(STATUS_LABELS[NOT_APPLICABLE])
+        elif points is None:
+            points = f"{row_points(question, value) or 0:g} / {question.max_points:g}"
+            points += f" (×{row.weight:g})" if row.weight != 1 else ""
+        explained.append(
+            {
+                "id": row.key,
+                "label": questionnaire.text(row.label, language),
+                "points": points,
+                "answer": say.answer(questionnaire, question, value, language),
+                "row": True,
             }
         )
     return explained
@@ -177,6 +210,9 @@ def describe_action(
             score=score_below(action.score, threshold),
             threshold=f"{threshold:g}",
         )
+    elif action.row is not None:  # a grid's action: the row it looks at, and its answer
+        answer = say.answer(questionnaire, question, action.answer, language)
+        why = say("%(row)s: your answer: %(answer)s", row=questionnaire.text(action.row.label, language), answer=answer)
     elif action.missing:
         missing = [questionnaire.text(question.option(v).label, language) for v in action.missing]
         why = say("Not ticked: %(options)s", options="; ".join(missing))
@@ -196,6 +232,7 @@ def describe_action(
         "source": questionnaire.text(recommendation.source, language),
         "kind": "question" if question else ("theme" if theme_id else "pillar"),
         "question": questionnaire.text(question.label, language) if question else "",
+        "row": questionnaire.text(action.row.label, language) if action.row else None,
         "why": why,
         "pillar_id": pillar_id,
         "pillar": titles[pillar_id],

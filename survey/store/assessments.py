@@ -108,6 +108,7 @@ def start_assessment(
         )
         if previous is not None:
             # A follow-up starts from the previous answers that still fit: the owner updates what changed.
+            # A grid's rows carry over under their keys ("practices.backups").
             insert_answers(db, assessment_id, carried_answers(questionnaire, load_answers(db, previous["id"])))
     return token
 

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    Field,
     IntegerField,
     RadioField,
     SelectChoice,
@@ -106,6 +107,9 @@ def section_form(
     """Build the form of one section, filled from the posted data or the stored answers."""
     data: dict[str, Any] = {}
     for question in section.questions:
+        if question.rows:
+            data.update({key: (answers or {}).get(key) for key in question.answer_keys()})
+            continue
         answer = (answers or {}).get(question.id)
         if answer is None or question.type == "note":
             continue
@@ -140,6 +144,17 @@ def _form_class(questionnaire: Questionnaire, section: Section, language: str, u
         if question.type == "note":
             continue
         label = text(question.label)
+        if question.type == "grid":
+            # The grid's own field holds no answer, only the message of rows left unanswered.
+            setattr(SectionForm, question.id, Field(label))
+            choices = [SelectChoice(o.value, text(o.label)) for o in question.options]
+            for row in question.rows:
+                # Every value is checked by the answer rules, which name the row in their message.
+                row_field = RadioField(text(row.label), [Optional()], choices=choices, validate_choice=False)
+                setattr(SectionForm, row.key, row_field)
+            described = {o.value: text(o.description) for o in question.options if o.description}
+            rows[question.id] = tuple((c.value, c.label, described.get(c.value, "")) for c in choices)
+            continue
         if question.type in ("choice", "yesno"):
             if question.type == "choice":
                 choices = [SelectChoice(o.value, text(o.label)) for o in question.options]
@@ -190,6 +205,9 @@ def read_section(
     for question in section.questions:
         if question.type == "note":
             continue
+        if question.rows:
+            raw.update({key: RawAnswer(form[key].data) for key in question.answer_keys()})
+            continue
         not_applicable = question.type == "number" and question.allow_not_applicable
         raw[question.id] = RawAnswer(
             form[question.id].data,
@@ -201,7 +219,7 @@ def read_section(
         field = form[refusal.question_id]
         if field.errors and refusal.rule not in (EXCLUSIVE, NOT_A_NUMBER, OUT_OF_BOUNDS):
             continue  # one message a question: a required answer refused by WTForms is already explained
-        question = questionnaire.questions[refusal.question_id]
+        question = questionnaire.questions.get(refusal.question_id) or questionnaire.grid_rows[refusal.question_id][0]
         field.errors.append(refusal_message(questionnaire, question, refusal, field, language))
         valid = False
     return posted if valid else None
@@ -221,6 +239,10 @@ def refusal_message(
         return _("Please enter a number, such as 25 or 2.5.")
     if refusal.rule == OUT_OF_BOUNDS:
         return text(question.bounds_message) or _bounds_message(question.min, question.max)
+    if question.rows and refusal.detail:
+        rows = "; ".join(text(questionnaire.grid_rows[key][1].label) for key in refusal.detail)
+        message = _("Please answer every row. Not answered yet: %(rows)s.", rows=rows)
+        return f"{text(question.required_message)} {message}" if question.required_message else message
     return text(question.required_message) or _("Please answer this question.")
 
 

@@ -72,7 +72,8 @@ def questions_html(
     key = None
     size = current_app.config["SECTION_CACHE_SIZE"]
     if size and form is None and evidence is None:
-        given = tuple(sorted((q.id, answers.get(q.id)) for q in current.questions if answers.get(q.id) is not None))
+        keys = [key for q in current.questions for key in q.answer_keys()]
+        given = tuple(sorted((key, answers.get(key)) for key in keys if answers.get(key) is not None))
         key = (
             questionnaire.id,
             questionnaire.version,
@@ -116,19 +117,30 @@ def page_conditions(questionnaire: Questionnaire, section: Section, effective: d
     """Return what static/conditions.js needs to show and hide questions as the owner answers.
 
     `effective`: the answers that count, those of hidden questions left out (visible_answers).
+    A grid's rows are read as choices under their keys; a row is hidden with its grid, so its
+    test is the grid's condition and its own.
     """
-    on_page = {q.id: q.type for q in section.questions}
-    order = [
-        q
-        for q in questionnaire.evaluation_order
-        if q.id in on_page and q.relevant is not None and q.relevant.names & on_page.keys()
-    ]
+    on_page = {q.id: q.type for q in section.questions if not q.rows}
+    on_page |= {key: "choice" for q in section.questions for key in q.answer_keys() if q.rows}
+    order, here = [], {q.id for q in section.questions}
+    for question in questionnaire.evaluation_order:
+        if question.id not in here:
+            continue
+        if question.relevant is not None and question.relevant.names & on_page.keys():
+            order.append((question.id, question.relevant))
+        for row in question.rows:
+            conditions = [c for c in (question.relevant, row.relevant) if c is not None]
+            if any(c.names & on_page.keys() for c in conditions):
+                order.append((row.key, *conditions))
     if not order:
         return None
-    names = sorted(set().union(*(q.relevant.names for q in order)) | {q.id for q in order})
+    names = sorted(set().union(*(c.names for _, *conditions in order for c in conditions)) | {key for key, *_ in order})
     stored = {name: effective.get(name) for name in names if name not in on_page}
     return {
-        "order": [[q.id, q.relevant.tree] for q in order],
+        "order": [
+            [key, conditions[0].tree if len(conditions) == 1 else ["and", *(c.tree for c in conditions)]]
+            for key, *conditions in order
+        ],
         "names": names,
         "types": on_page,
         "stored": {k: list(v) if isinstance(v, tuple) else v for k, v in stored.items()},

@@ -31,8 +31,10 @@ def verify(opened: Opened, number: int):
     current = store.answers_as_verified(declared, checked)
     hidden = hidden_questions(questionnaire, current)
     # The questions this page shows, each with its evidence field: the only notes read from a post.
+    # A grid has one note, kept with the check of each of its rows.
     on_page = {q.id for q in section.questions if q.type != "note"} & shown_questions(section, hidden)
-    evidence, refused = {qid: check["evidence"] for qid, check in checked.items()}, {}
+    grid_of = {row.key: q.id for q in section.questions for row in q.rows}
+    evidence, refused = {grid_of.get(key, key): check["evidence"] for key, check in checked.items()}, {}
     form = section_form(
         questionnaire, section, language, formdata=request.form if request.method == "POST" else None, answers=current
     )
@@ -40,14 +42,17 @@ def verify(opened: Opened, number: int):
         found = read_section(form, questionnaire, section, language, current)
         evidence, refused = read_evidence(request.form, on_page)
         if found is not None and not refused:
-            shown = on_page - hidden_questions(questionnaire, {**current, **found})
-            values = {qid: found.get(qid, current.get(qid)) for qid in shown}
-            notes = {qid: evidence[qid] for qid in shown}
+            now_hidden = hidden_questions(questionnaire, {**current, **found})
+            shown = {key for q in section.questions if q.id in on_page for key in q.answer_keys()} - now_hidden
+            values = {key: found.get(key, current.get(key)) for key in shown}
+            notes = {key: evidence[grid_of.get(key, key)] for key in shown}
             store.save_checks(db, questionnaire, opened.assessment["id"], values, notes, holder)
             if number < len(questionnaire.sections):
                 return redirect(url_for("verify.verify", token=opened.token, number=number + 1))
             return redirect(url_for("owner.results", token=opened.token) + "#verified-heading")
-    changed = [q for q in section.questions if checked.get(q.id, {}).get("value") is not None]
+    changed = [
+        q for q in section.questions if any(checked.get(key, {}).get("value") is not None for key in q.answer_keys())
+    ]
     return render_template(
         "owner/verify.html",
         assessment=opened.assessment,
