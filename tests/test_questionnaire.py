@@ -118,6 +118,38 @@ BROKEN_EXPECTED: dict[str, tuple[list[str], int | None]] = {
         ["question customers: no option has a 'score': give each one a score, or write scored: false"],
         17,
     ),
+    "grid_without_rows.yaml": (["question practices: 'rows' is missing or empty"], 17),
+    "grid_duplicate_row.yaml": (
+        ["question practices, row backups: duplicate row id 'backups' in this grid (also on line 26)"],
+        30,
+    ),
+    "grid_row_missing_translation.yaml": (
+        ["question practices, row passwords.label: missing translation for language 'en'"],
+        29,
+    ),
+    "grid_rec_without_row.yaml": (
+        ["question practices, recommendations[0]: a grid's recommendation needs 'row'", "e.g. row: backups"],
+        31,
+    ),
+    "grid_rec_unknown_row.yaml": (
+        ["question practices, recommendations[0]: row 'backup' is not a row of this grid (did you mean 'backups'?)"],
+        31,
+    ),
+    "grid_option_without_score.yaml": (["question practices, option planned: a scored option needs a 'score'"], 23),
+    "grid_condition_unknown_row.yaml": (
+        ["question website, relevant: refers to row 'backup' of grid 'practices', which has no such row"],
+        36,
+    ),
+    "grid_condition_whole_grid.yaml": (
+        [
+            "question website, relevant: refers to grid 'practices' as a whole: name one of its rows, e.g. practices.backups"
+        ],
+        36,
+    ),
+    "row_on_choice_recommendation.yaml": (
+        ["question accounts, recommendations[0]: 'row' is only for the recommendations of grid questions"],
+        25,
+    ),
     "several_problems.yaml": (
         [
             "version: must be a whole number of 1 or more, not 0",
@@ -149,6 +181,15 @@ ONE_MISTAKE = [
     "rec_bad_trigger.yaml",
     "rec_theme_question_trigger.yaml",
     "rec_pillar_score_above_100.yaml",
+    "grid_without_rows.yaml",
+    "grid_duplicate_row.yaml",
+    "grid_row_missing_translation.yaml",
+    "grid_rec_without_row.yaml",
+    "grid_rec_unknown_row.yaml",
+    "grid_option_without_score.yaml",
+    "grid_condition_unknown_row.yaml",
+    "grid_condition_whole_grid.yaml",
+    "row_on_choice_recommendation.yaml",
 ]
 
 # file -> (warning message fragment, its line): files that load, with a warning.
