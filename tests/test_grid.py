@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from helpers import app_serving, csrf_token, send_page, start
+from test_accounts import english
 from test_owner import soup_of, submit, text_of
 from test_portfolio import consultant, key_of, new_client
 
@@ -242,9 +243,7 @@ def grid_app(tmp_path):
 
 @pytest.fixture
 def owner(grid_app):
-    client = grid_app.test_client()
-    client.set_cookie("lang", "en")
-    return client
+    return english(grid_app)
 
 
 def stored(app) -> dict:
