@@ -10,6 +10,7 @@ holds staff, a context grid (scored: false), and training (yes/partly/no).
 from __future__ import annotations
 
 import csv
+import gzip
 import json
 import sqlite3
 from pathlib import Path
@@ -273,6 +274,14 @@ def test_the_page_shows_one_fieldset_with_a_table_of_rows(owner):
     # Each radio's label names its row and its option.
     label = page.select_one(f'label[for="{radios[1]["id"]}"]')
     assert label.get_text(strip=True) == "Backups:Planned"
+
+
+def test_the_page_stays_under_30_kb_gzipped(owner):
+    token = start(owner)
+    page = owner.get(f"/a/{token}/section/1")
+    assert len(gzip.compress(page.data)) < 30_000
+    # The grid is plain HTML: it needs no script.
+    assert "<script" not in str(soup_of(page).select_one("fieldset#question-practices"))
 
 
 def test_row_conditions_reach_the_pages_script(owner):

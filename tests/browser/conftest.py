@@ -26,6 +26,7 @@ from survey.web.passwords import hash_password
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
+AXE = ROOT / "survey" / "bundles" / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -91,6 +92,15 @@ def browser():
             yield chromium
         finally:
             chromium.close()
+
+
+@pytest.fixture
+def axe_script() -> str:
+    """axe-core as installed by `make` from survey/bundles; a failure under CI when missing."""
+    if not AXE.exists():
+        message = f"{AXE} is missing: run `make charts` (npm ci in survey/bundles)"
+        missing(message)
+    return AXE.read_text(encoding="utf-8")
 
 
 @pytest.fixture

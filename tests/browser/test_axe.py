@@ -3,24 +3,13 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from conftest import ADMIN
-from helpers import PROFILE, missing
+from helpers import PROFILE
 from test_owner_journey import click_and_wait, complete_sections, expect_chart_drawn, fill_profile, submit_review
 
-AXE = Path(__file__).resolve().parents[2] / "survey" / "bundles" / "node_modules" / "axe-core" / "axe.min.js"
 WIDTHS = [{"width": 375, "height": 740}, {"width": 1280, "height": 900}]
-
-
-@pytest.fixture
-def axe_script() -> str:
-    """axe-core as installed by `make` from survey/bundles; a failure under CI when missing."""
-    if not AXE.exists():
-        message = f"{AXE} is missing: run `make charts` (npm ci in survey/bundles)"
-        missing(message)
-    return AXE.read_text(encoding="utf-8")
 
 
 def violations(page, axe_script: str) -> list[str]:
