@@ -54,8 +54,6 @@ DEMO_TOKENS: list[str] = []  # the private links of the live server's demo asses
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
     """Serve the app on 127.0.0.1 and a free port, on a fresh database with demo peers; yield its URL."""
-    from werkzeug.serving import make_server
-
     database = tmp_path_factory.mktemp("browser") / "survey.sqlite3"
     # A demonstration site: its demo firms count on the dashboard and in exports.
     app = create_app({"DATABASE": str(database), "SECRET_KEY": "x", "DEMO": True})
@@ -66,6 +64,15 @@ def live_server(tmp_path_factory):
         DEMO_TOKENS[:] = store_demo(db, current, DEMO_FIRMS)
         create_user(db, ADMIN["email"], "admin", hash_password(ADMIN["password"]), ADMIN["name"])
         create_user(db, CONSULTANT["email"], "consultant", hash_password(CONSULTANT["password"]), CONSULTANT["name"])
+    with serving(app) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def serving(app):
+    """Serve an app on 127.0.0.1 and a free port in a thread; yield its URL, and stop it afterwards."""
+    from werkzeug.serving import make_server
+
     # Port 0: the system picks a free port, with no race between choosing and binding it.
     server = make_server(LOCAL_HOST, 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)

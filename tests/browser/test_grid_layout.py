@@ -6,11 +6,10 @@ three rows (backups, passwords, updates) and four options, updates shown unless 
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 import pytest
-from conftest import LOCAL_HOST
+from conftest import serving
 from test_axe import violations
 from test_owner_journey import click_and_wait, fill_profile
 
@@ -26,8 +25,6 @@ ROWS = ("practices.backups", "practices.passwords", "practices.updates")
 @pytest.fixture(scope="module")
 def grid_server(tmp_path_factory):
     """Serve only the grid questionnaire on 127.0.0.1; yield its URL."""
-    from werkzeug.serving import make_server
-
     folder = tmp_path_factory.mktemp("grid")
     (folder / "questionnaires").mkdir()
     (folder / "questionnaires" / GRID.name).write_text(GRID.read_text(encoding="utf-8"), encoding="utf-8")
@@ -41,15 +38,8 @@ def grid_server(tmp_path_factory):
     )
     with app.app_context():
         migrate(get_db())
-    server = make_server(LOCAL_HOST, 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="grid-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://{LOCAL_HOST}:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
+    with serving(app) as url:
+        yield url
 
 
 def open_first_section(browser, grid_server, viewport):
