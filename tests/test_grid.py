@@ -20,6 +20,7 @@ from helpers import app_serving, csrf_token, send_page, start
 from test_accounts import english
 from test_owner import soup_of, submit, text_of
 from test_portfolio import consultant, key_of, new_client
+from test_questionnaire import readme_example
 
 from survey.core.answers import prepare_submission
 from survey.core.completion_time import path_time, typical_answers, typical_time
@@ -445,3 +446,23 @@ def answer_and_submit_as(client, key: str, page_one: dict) -> None:
     assert send_page(client, f"/a/{key}/section/1", page_one).status_code == 302
     assert send_page(client, f"/a/{key}/section/2", {}).status_code == 302
     assert submit(client, key).status_code == 302
+
+
+def test_the_format_references_worked_example_scores_as_it_says():
+    """questionnaires/README.md, *Grids*: rows weighted 2, 1, 1 answered 2, 1, 0 of 2 give 62.5 %."""
+    example = load_questionnaire_text(readme_example(), "README.md")
+    rows = {"energy_practices.lights": "done", "energy_practices.machines": "planned"}
+    answers = {**rows, "energy_practices.solar_panels": "not", "renewable_share": 60}
+    scores = score_response(example, answers)
+    assert scores.question_scores()["energy_practices"].points == 1.25
+    # Beside renewable_share at its full 3 points: 100 × (2 × 0.625 + 1 × 1) / 3 = 75.
+    assert scores.dimensions()["energy"] == 75.0
+    # machines "does not apply": (2 × 1 + 1 × 0) / 3 = 66.7 %.
+    answers["energy_practices.machines"] = "na"
+    assert round(score_response(example, answers).question_scores()["energy_practices"].points / 2, 3) == 0.667
+    # No energy used from renewable sources: the solar panels' row is not asked.
+    assert "energy_practices.solar_panels" in prepare_submission(example, {**answers, "renewable_share": 0}).hidden
+    plan = action_plan(
+        example, {**rows, "renewable_share": 60}, score_response(example, {**rows, "renewable_share": 60})
+    )
+    assert [(a.recommendation.id, a.row.id, a.answer) for a in plan] == [("energy_practices_1", "machines", "planned")]

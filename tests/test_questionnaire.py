@@ -406,6 +406,7 @@ def test_readme_example_loads() -> None:
         "customers",
         "order_channels",
         "renewable_share",
+        "energy_practices",
         "energy_bills",
         "energy_notes",
     ]
@@ -417,6 +418,7 @@ def test_readme_example_loads() -> None:
         "customers": 0.0,  # scored: false
         "order_channels": 4.0,
         "renewable_share": 3.0,
+        "energy_practices": 2.0,  # a grid: its best option
         "energy_bills": 2.0,
         "energy_notes": 0.0,
     }
@@ -426,7 +428,17 @@ def test_readme_example_loads() -> None:
     points = questionnaire.questions["accounts"].option_points
     assert dict(points) == {"paper": 0, "spreadsheet": 2, "software": 4}
     assert questionnaire.questions["renewable_share"].not_applicable_values == frozenset({"na"})
-    assert all(q.weight == 1.0 for q in questionnaire.questions.values())
+    assert {q.id: q.weight for q in questionnaire.questions.values() if q.weight != 1.0} == {"energy_practices": 2.0}
+    grid = questionnaire.questions["energy_practices"]
+    assert [(row.key, row.weight) for row in grid.rows] == [
+        ("energy_practices.lights", 2.0),
+        ("energy_practices.machines", 1.0),
+        ("energy_practices.solar_panels", 1.0),
+    ]
+    assert grid.rows[2].relevant.names == {"renewable_share"}
+    assert [(r.id, r.row, r.trigger) for r in grid.recommendations] == [
+        ("energy_practices_1", "machines", "points_at_most")
+    ]
     assert [r.id for r in questionnaire.questions["accounts"].recommendations] == ["accounts_1"]
     assert questionnaire.questions["website_sales"].recommendations[0].after == ("rec_website",)
     digital_plan = questionnaire.themes[0].recommendations[0]
