@@ -22,7 +22,8 @@ from test_owner import soup_of, submit, text_of
 from test_portfolio import consultant, key_of, new_client
 from test_questionnaire import readme_example
 
-from survey.core.answers import prepare_submission
+from survey.core.answers import carried_answers, prepare_submission
+from survey.core.comparison import changed_dimensions
 from survey.core.completion_time import path_time, typical_answers, typical_time
 from survey.core.questionnaire import QuestionnaireError, load_questionnaire, load_questionnaire_text
 from survey.core.recommendations import action_plan
@@ -466,3 +467,25 @@ def test_the_format_references_worked_example_scores_as_it_says():
         example, {**rows, "renewable_share": 60}, score_response(example, {**rows, "renewable_share": 60})
     )
     assert [(a.recommendation.id, a.row.id, a.answer) for a in plan] == [("energy_practices_1", "machines", "planned")]
+
+
+def test_a_grid_whose_rows_change_between_versions_marks_its_theme():
+    later = load_questionnaire_text(replaced("version: 1", "version: 2"), "grid.yaml")
+    assert changed_dimensions(QUESTIONNAIRE, later) == frozenset()
+    reweighted = replaced("version: 1", "version: 2").replace(
+        "                weight: 2\n", "                weight: 3\n"
+    )
+    assert changed_dimensions(QUESTIONNAIRE, load_questionnaire_text(reweighted, "grid.yaml")) == {
+        "it",
+        "safety",
+        "overall",
+    }
+
+
+def test_a_follow_up_on_a_new_version_keeps_the_rows_that_still_fit():
+    later = load_questionnaire_text(
+        replaced("              - {value: planned, label: {es: Lo planeamos, en: Planned}, score: 1}\n", ""),
+        "grid.yaml",
+    )
+    previous = {"practices.backups": "planned", "practices.passwords": "done", "practices": "done", "gone.row": "x"}
+    assert carried_answers(later, previous) == {"practices.passwords": "done"}

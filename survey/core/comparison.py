@@ -2,7 +2,7 @@
 
 A progress view compares a follow-up with a baseline that may be on an older version. A theme
 is compared when both versions have its id; it is *the same* only when it scores the same
-questions the same way (ids, types, weights, points, conditions). A theme kept under its id
+questions the same way (ids, types, weights, points, conditions, a grid's rows). A theme kept under its id
 with other questions is still compared, but marked: part of the change comes from the questions.
 """
 
@@ -26,6 +26,8 @@ def question_key(question: Question) -> Hashable:
         tuple((band.min, band.score) for band in question.bands),
         question.max_points,
         question.empty_means,
+        # A grid scores the weighted mean of its rows, each shown by its own condition.
+        tuple((row.id, row.weight, row.relevant.source if row.relevant is not None else None) for row in question.rows),
     )
 
 
