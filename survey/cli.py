@@ -27,6 +27,7 @@ from .core.questionnaire import Questionnaire, QuestionnaireError, load_archived
 from .core.synthetic import PERIODS
 from .reports.datasette import metadata
 from .reports.export import codebook_csv, csv_lines, json_chunks, write_xlsx
+from .store.backups import MAIN_TABLES, BackupError, backup_database, restore_database
 from .store.cohorts import rebuild_cohorts
 from .store.connection import connect, write
 from .store.demo import DEMO_ACCOUNTS, drop_demo, has_assessments, store_demo, store_demo_accounts, store_demo_work
@@ -349,6 +350,63 @@ def export_job_command(job_id: int) -> None:
     click.echo(f"Export job {job_id}: {count} assessments written to {path}")
 
 
+@click.command("backup")
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option(
+    "--keep", type=click.IntRange(min=1), default=14, show_default=True, help="How many backups to keep in FOLDER."
+)
+@with_appcontext
+def backup_command(folder: Path, keep: int) -> None:
+    """Copy the live database into FOLDER as survey-YYYYMMDD-HHMMSS.sqlite3 (UTC), check it, keep the newest KEEP.
+
+    Safe while the app runs: the copy is the database at one moment, and writers go on. The copy
+    must pass SQLite's integrity check and hold the same rows as the live database at that moment,
+    or it is deleted and the command fails. Only files named like its backups are ever deleted.
+
+    Example: flask --app survey backup /var/backups/survey --keep 14
+    """
+    try:
+        made = backup_database(current_app.config["DATABASE"], folder, keep, current_app.config["DATABASE_TIMEOUT"])
+    except (BackupError, OSError) as error:  # OSError: a folder that cannot be made or written
+        raise click.ClickException(f"no backup made: {error}") from None
+    click.echo(
+        f"Backed up {current_app.config['DATABASE']} to {made.path}: {made.size / 1e6:,.1f} MB in {made.seconds:.1f} s."
+    )
+    click.echo(f"Checked: integrity ok, {counts_line(made.counts)}; every table as in the live database.")
+    for path in made.removed:
+        click.echo(f"Removed the old backup {path.name} (keeping {keep}).")
+
+
+@click.command("restore")
+@click.argument("backup", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Replace the existing database (it is kept beside it, renamed).")
+@with_appcontext
+def restore_command(backup: Path, yes: bool) -> None:
+    """Bring back a backup as the app's database, upgraded to the current schema; stop the app first.
+
+    The backup is checked (integrity, the app's schema) before anything changes. An existing
+    database is replaced only with --yes, never while the app has it open, and is kept as
+    DATABASE.before-restore-YYYYMMDD-HHMMSS, so a restore can be undone.
+
+    Example: flask --app survey restore /var/backups/survey/survey-20260131-020000.sqlite3 --yes
+    """
+    try:
+        restored = restore_database(backup, current_app.config["DATABASE"], yes, current_app.config["DATABASE_TIMEOUT"])
+    except (BackupError, OSError) as error:  # OSError: a folder that cannot be made or written
+        raise click.ClickException(f"nothing restored: {error}") from None
+    click.echo(f"Restored {backup} to {restored.target} in {restored.seconds:.1f} s: {counts_line(restored.counts)}.")
+    if restored.upgraded:
+        click.echo(f"Upgraded it to the current schema: applied {', '.join(restored.upgraded)}.")
+    if restored.kept:
+        click.echo(f"The database it replaced is kept as {restored.kept}.")
+    click.echo("Start the app again.")
+
+
+def counts_line(counts: dict[str, int]) -> str:
+    """Say how many rows the main tables hold: "1,204 firms, 2,950 assessments, ..."."""
+    return ", ".join(f"{counts[name]:,} {name}" for name in MAIN_TABLES if name in counts)
+
+
 def init_app(app: Flask) -> None:
     """Register the commands."""
     for command in (
@@ -360,5 +418,7 @@ def init_app(app: Flask) -> None:
         export_command,
         datasette_command,
         export_job_command,
+        backup_command,
+        restore_command,
     ):
         app.cli.add_command(command)

@@ -45,6 +45,19 @@ def start(client, profile: dict | None = None) -> str:
     return response.headers["Location"].split("/")[2]
 
 
+def started_assessments(app, client, count: int) -> tuple[list[str], list[int]]:
+    """Start `count` assessments for new firms as owners would; return their resume tokens and ids."""
+    from survey.store.assessments import find_assessment
+    from survey.store.connection import connect
+
+    tokens = [start(client, {"name": f"Firma {i}"}) for i in range(count)]
+    db = connect(app.config["DATABASE"])
+    try:
+        return tokens, [find_assessment(db, token)["id"] for token in tokens]
+    finally:
+        db.close()
+
+
 def app_serving(tmp_path: Path, questionnaire: Path):
     """Return an app on a fresh database that serves one questionnaire file, new assessments included."""
     from survey import create_app

@@ -7,11 +7,11 @@ import sqlite3
 import time
 
 import pytest
-from helpers import start
+from helpers import start, started_assessments
 from test_owner import answer_all, query, run_command, stored_answers, submit
 
 from survey import create_app
-from survey.store.assessments import find_assessment, load_answers, save_answers
+from survey.store.assessments import load_answers, save_answers
 from survey.store.connection import connect
 from survey.store.schema import migrations
 from survey.web.database import get_db
@@ -147,11 +147,8 @@ def writer(path: str, assessment_id: int, queue) -> None:
 
 
 def test_two_processes_saving_answers_at_once_never_see_database_is_locked(app, client):
-    tokens = [start(client, {"name": f"Firma {i}"}) for i in range(2)]
+    tokens, ids = started_assessments(app, client, 2)
     path = app.config["DATABASE"]
-    db = connect(path)
-    ids = [find_assessment(db, token)["id"] for token in tokens]
-    db.close()
     context = multiprocessing.get_context("fork")
     queue = context.Queue()
     processes = [context.Process(target=writer, args=(path, assessment_id, queue)) for assessment_id in ids]
