@@ -11,6 +11,8 @@ from __future__ import annotations
 import contextlib
 import re
 import subprocess
+import time
+from pathlib import Path
 
 import pytest
 from helpers import missing
@@ -101,12 +103,22 @@ def test_neither_log_holds_a_resume_token(stack):
     assert stack.request("GET", f"/a/{token}/section/1")[0] == 200
     stack.request("GET", f"/login?next=/a/{token}/results")
     stack.request("GET", f"/s/{token}")
-    access_log = (stack.folder / "survey.access.log").read_text()
+    # nginx writes its line after the response has gone: wait for the last one.
+    access_log = logged(stack.folder / "survey.access.log", '"GET /s/***" ')
     app_log = stack.app_log.read_text()
     for log in (access_log, app_log):
         assert token not in log
         assert "GET /a/***/section/1 200" in log or '"GET /a/***/section/1" 200' in log
-    assert '"GET /login" 200' in access_log and '"GET /s/***" ' in access_log
+    assert '"GET /login" 200' in access_log
+
+
+def logged(path: Path, expected: str, seconds: float = 5.0) -> str:
+    """Return a log's text once it holds `expected` (or after `seconds`, for the assertion to say what it holds)."""
+    deadline = time.monotonic() + seconds
+    while expected not in (text := path.read_text()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert expected in text, text[-2000:]
+    return text
 
 
 def test_the_shipped_site_passes_nginx_own_check(nginx, tmp_path):
