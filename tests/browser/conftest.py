@@ -69,6 +69,25 @@ def live_server(tmp_path_factory):
 
 
 @contextlib.contextmanager
+def serving_only(questionnaire: Path, folder: Path):
+    """Serve an app whose one questionnaire is this file, on a fresh database in `folder`; yield its URL."""
+    (folder / "questionnaires").mkdir()
+    (folder / "questionnaires" / questionnaire.name).write_text(questionnaire.read_text(encoding="utf-8"), "utf-8")
+    app = create_app(
+        {
+            "DATABASE": str(folder / "survey.sqlite3"),
+            "SECRET_KEY": "x",
+            "QUESTIONNAIRES": str(folder / "questionnaires"),
+            "DEFAULT_QUESTIONNAIRE": load_questionnaire(questionnaire).id,
+        }
+    )
+    with app.app_context():
+        migrate(get_db())
+    with serving(app) as url:
+        yield url
+
+
+@contextlib.contextmanager
 def serving(app):
     """Serve an app on 127.0.0.1 and a free port in a thread; yield its URL, and stop it afterwards."""
     from werkzeug.serving import make_server

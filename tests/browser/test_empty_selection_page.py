@@ -11,13 +11,9 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import serving
+from conftest import serving_only
 from test_axe import violations
 from test_owner_journey import click_and_wait, fill_profile
-
-from survey import create_app
-from survey.store.schema import migrate
-from survey.web.database import get_db
 
 CONTEXT = Path(__file__).resolve().parents[1] / "questionnaires" / "valid" / "context.yaml"
 NONE_HINT = "If none of them applies, leave them all unticked."
@@ -26,20 +22,7 @@ NONE_HINT = "If none of them applies, leave them all unticked."
 @pytest.fixture(scope="module")
 def context_server(tmp_path_factory):
     """Serve only the context questionnaire on 127.0.0.1; yield its URL."""
-    folder = tmp_path_factory.mktemp("context")
-    (folder / "questionnaires").mkdir()
-    (folder / "questionnaires" / CONTEXT.name).write_text(CONTEXT.read_text(encoding="utf-8"), encoding="utf-8")
-    app = create_app(
-        {
-            "DATABASE": str(folder / "survey.sqlite3"),
-            "SECRET_KEY": "x",
-            "QUESTIONNAIRES": str(folder / "questionnaires"),
-            "DEFAULT_QUESTIONNAIRE": "context",
-        }
-    )
-    with app.app_context():
-        migrate(get_db())
-    with serving(app) as url:
+    with serving_only(CONTEXT, tmp_path_factory.mktemp("context")) as url:
         yield url
 
 

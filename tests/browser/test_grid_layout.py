@@ -9,13 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import serving
+from conftest import serving_only
 from test_axe import violations
 from test_owner_journey import click_and_wait, fill_profile
-
-from survey import create_app
-from survey.store.schema import migrate
-from survey.web.database import get_db
 
 GRID = Path(__file__).resolve().parents[1] / "questionnaires" / "valid" / "grid.yaml"
 PHONE, LAPTOP = {"width": 375, "height": 740}, {"width": 1280, "height": 900}
@@ -25,20 +21,7 @@ ROWS = ("practices.backups", "practices.passwords", "practices.updates")
 @pytest.fixture(scope="module")
 def grid_server(tmp_path_factory):
     """Serve only the grid questionnaire on 127.0.0.1; yield its URL."""
-    folder = tmp_path_factory.mktemp("grid")
-    (folder / "questionnaires").mkdir()
-    (folder / "questionnaires" / GRID.name).write_text(GRID.read_text(encoding="utf-8"), encoding="utf-8")
-    app = create_app(
-        {
-            "DATABASE": str(folder / "survey.sqlite3"),
-            "SECRET_KEY": "x",
-            "QUESTIONNAIRES": str(folder / "questionnaires"),
-            "DEFAULT_QUESTIONNAIRE": "grid",
-        }
-    )
-    with app.app_context():
-        migrate(get_db())
-    with serving(app) as url:
+    with serving_only(GRID, tmp_path_factory.mktemp("grid")) as url:
         yield url
 
 
