@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import shutil
 import subprocess
 import time
 from pathlib import Path
@@ -165,3 +166,18 @@ def test_nginx_and_the_app_limit_bodies_alike():
 
     limit = re.search(r"client_max_body_size (\d+)k;", (DEPLOY / "nginx" / "survey-app.conf").read_text())
     assert int(limit.group(1)) * 1024 == DEFAULTS["MAX_CONTENT_LENGTH"]
+
+
+def test_the_systemd_units_are_valid(tmp_path):
+    """systemd's own check of the units as installed: known keys only, executables that exist."""
+    analyze = shutil.which("systemd-analyze")
+    if analyze is None:
+        pytest.skip("systemd-analyze is not installed (it comes with systemd)")
+    units = []
+    for unit in sorted((DEPLOY / "systemd").iterdir()):
+        copy = tmp_path / unit.name
+        copy.write_text(unit.read_text().replace("/srv/survey", str(ROOT)))
+        units.append(str(copy))
+    assert len(units) == 3
+    result = subprocess.run([analyze, "verify", *units], capture_output=True, text=True)
+    assert result.returncode == 0 and result.stderr == "", result.stderr
