@@ -60,7 +60,7 @@ def submitted(app):
     owner = app.test_client()
     for profile in ({"name": TRAP}, {"name": "Panadería Sol", "sector": "food_beverages", "region": "Cusco"}):
         token = start(owner, {**PROFILE, **profile})
-        answer_all(owner, token, overrides={"dig_tools": ["digital_payments", "cloud_files"]})
+        answer_all(owner, token, overrides={"dig_green": ["less_paper", "track_use"]})
         assert submit(owner, token).status_code == 302
     rosa = consultant(app, "rosa@example.org")
     key = key_of(new_client(rosa, "Carpintería Flores"))
@@ -108,7 +108,7 @@ def test_the_csv_holds_what_the_database_holds_and_no_formula(submitted, tmp_pat
         for question_id, value in held["answers"].items():
             assert row[question_id] == str(cell_of(value)), question_id
         if row["firm"] != "Carpintería Flores":
-            assert row["dig_tools"] == "digital_payments;cloud_files"  # a checklist's values in one cell
+            assert row["dig_green"] == "less_paper;track_use"  # a checklist's values in one cell
         assert float(row["score_overall"]) == held["scores"]["overall"]
         assert row["level_overall"] == held["scores"]["overall_level_id"]
         if held["verified"]:

@@ -17,8 +17,8 @@ from test_owner_journey import assert_no_sideways_scroll
 WIDTHS = [360, 375, 768, 1280]
 LANGUAGES = {"es": "es-PE", "en": "en-GB"}
 # Themes answered at their best and at their worst, at different places around their radars.
-FULL = {"digital_strategy", "digital_automation", "green_energy", "green_markets", "work_cooperation"}
-ZERO = {"digital_data", "digital_market", "green_management", "work_osh", "work_equality"}
+FULL = {"digital_strategy", "digital_automation", "green_energy", "green_rules_markets", "work_cooperation"}
+ZERO = {"digital_data", "digital_market", "green_water", "work_osh", "work_equality"}
 MIN_FONT_PX = 11
 CSRF = re.compile(r'name="(?:q-)?csrf_token"[^>]*value="([^"]+)"')
 RADARS = ".chart[data-plotly-src]"
@@ -88,7 +88,12 @@ def answers_for(section) -> dict:
     for question in section.questions:
         if question.type == "note":
             continue
-        pick = best_value if question.theme_id in FULL else worst_value if question.theme_id in ZERO else valid_value
+        if not question.scored:  # context, such as the number of people: a middling answer
+            pick = valid_value
+        else:
+            pick = (
+                best_value if question.theme_id in FULL else worst_value if question.theme_id in ZERO else valid_value
+            )
         value = pick(question)
         chosen[f"q-{question.id}"] = [str(v) for v in value] if isinstance(value, tuple) else str(value)
     return chosen
