@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 import yaml
+from helpers import extreme_value as best_value
 
 from survey.core.completion_time import typical_answers
 from survey.core.model import Question, Questionnaire
@@ -17,20 +18,6 @@ from survey.core.scoring import HIDDEN, score_response
 FILE = Path(__file__).parent.parent / "questionnaires" / "readiness.yaml"
 READINESS = load_questionnaire(FILE)
 SOLE_OWNER = {"wrk_workers": 1}
-
-
-def best_value(question: Question) -> Any:
-    """The answer that gives a question all its points."""
-    if question.type == "choice":
-        return max(question.option_points, key=question.option_points.get)
-    if question.type == "yesno":
-        return "yes"
-    if question.type == "checklist":
-        return tuple(value for value, points in question.option_points.items() if points > 0)
-    if question.type == "number" and question.bands:
-        top = max(question.bands, key=lambda band: band.score)
-        return max(top.min, question.min if question.min is not None else top.min)
-    return None
 
 
 def about_workers(question: Question) -> bool:

@@ -10,6 +10,7 @@ import re
 from urllib.parse import urlencode
 
 import pytest
+from helpers import extreme_value
 from playwright.sync_api import Page, expect
 from test_owner import valid_value
 from test_owner_journey import assert_no_sideways_scroll
@@ -55,31 +56,15 @@ charts => charts.map(chart => {
 
 
 def best_value(question):
-    """The answer that gives a question all its points."""
-    if question.type == "choice":
-        return max(question.option_points, key=question.option_points.get)
-    if question.type == "yesno":
-        return "yes"
-    if question.type == "checklist":
-        return tuple(value for value, points in question.option_points.items() if points > 0)
-    if question.type == "number":
-        top = max(question.bands, key=lambda band: band.score)
-        return top.min if question.max is None else min(max(top.min, question.min or 0), question.max)
-    return valid_value(question)
+    """The answer that gives a question all its points, or a middling one for a question not scored."""
+    found = extreme_value(question, best=True)
+    return valid_value(question) if found is None else found
 
 
 def worst_value(question):
-    """An answer that gives a question no points."""
-    if question.type == "choice":
-        return min(question.option_points, key=question.option_points.get)
-    if question.type == "yesno":
-        return "no"
-    if question.type == "checklist":
-        nothing = [o.value for o in question.options if o.exclusive and not o.not_applicable]
-        return tuple(nothing[:1]) or (min(question.option_points, key=question.option_points.get),)
-    if question.type == "number":
-        return question.min if question.min is not None else 0
-    return valid_value(question)
+    """An answer that gives a question no points, or a middling one for a question not scored."""
+    found = extreme_value(question, best=False)
+    return valid_value(question) if found is None else found
 
 
 def answers_for(section) -> dict:
