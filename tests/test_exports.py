@@ -170,10 +170,23 @@ def test_the_json_holds_the_rows_and_the_codebook(submitted, tmp_path):
 
 def test_demo_assessments_stay_out_unless_asked_for(submitted, tmp_path):
     submitted.test_cli_runner().invoke(args=["seed-demo", "--count", "10"])
+    with submitted.app_context():
+        demo = dict(
+            get_db()
+            .execute("SELECT questionnaire_version, count(*) FROM assessments WHERE is_demo = 1 GROUP BY 1")
+            .fetchall()
+        )
+    # The demo's first baselines answer the archived version 2, the rest the current version.
+    assert sum(demo.values()) == 10 and demo.get(READINESS.version)
     _, output = export(submitted, tmp_path, "csv")
     assert "Wrote 3 assessments" in output
     _, output = export(submitted, tmp_path, "csv", "--include-demo")
-    assert "Wrote 13 assessments" in output
+    assert f"Wrote {3 + demo[READINESS.version]} assessments" in output
+    for version in set(demo) - {READINESS.version}:
+        _, output = export(submitted, tmp_path, "csv", "--version", str(version))
+        assert "Wrote 0 assessments" in output
+        _, output = export(submitted, tmp_path, "csv", "--version", str(version), "--include-demo")
+        assert f"Wrote {demo[version]} assessments" in output
 
 
 def test_exports_are_filtered(submitted, tmp_path):
