@@ -58,6 +58,26 @@ def started_assessments(app, client, count: int) -> tuple[list[str], list[int]]:
         db.close()
 
 
+def extreme_value(question, best: bool = True):
+    """The answer that gives a scored question all its points (best) or none; None if not scored."""
+    pick = max if best else min
+    if question.type == "choice":
+        return pick(question.option_points, key=question.option_points.get)
+    if question.type == "yesno":
+        return "yes" if best else "no"
+    if question.type == "checklist":
+        if best:
+            return tuple(value for value, points in question.option_points.items() if points > 0)
+        nothing = [o.value for o in question.options if o.exclusive and not o.not_applicable]
+        return tuple(nothing[:1]) or (min(question.option_points, key=question.option_points.get),)
+    if question.type == "number" and question.bands:
+        if not best:
+            return question.min if question.min is not None else 0
+        top = max(question.bands, key=lambda band: band.score)
+        return top.min if question.max is None else min(max(top.min, question.min or 0), question.max)
+    return None
+
+
 def app_serving(tmp_path: Path, questionnaire: Path):
     """Return an app on a fresh database that serves one questionnaire file, new assessments included."""
     from survey import create_app

@@ -242,7 +242,7 @@ def test_the_results_group_every_action_by_pillar_and_theme_and_say_why() -> Non
     assert [p["id"] for p in report["action_groups"]] == [p.id for p in READINESS.pillars]
     guards = next(a for a in report["actions"] if a["id"] == "rec_wrk_osh_guards")
     assert guards["start_here"] and guards["severity_label"] == "Seguridad u obligación legal"
-    assert guards["why"] == "Sin marcar: Resguardos en las máquinas que cortan o atrapan"
+    assert guards["why"] == "Sin marcar: Resguardos en máquinas que cortan o atrapan"
     # The source in the page's language.
     assert guards["source"].startswith("Programa WISE de la OIT")
     assert 5 <= len(report["top_actions"]) <= 7

@@ -203,7 +203,12 @@ def submit_firm(db, sector: str, size: str, level: int = 0, firm_id: int | None 
     assessment = store.find_assessment(db, token)
     # Every required question answered (by the demo generator), then the two this test varies.
     answers = dict(next(generate(READINESS, 1, seed=level))["answers"])
-    answers.update({"dig_strategy_plan": PLANS[level % len(PLANS)], "dig_website": ("no", "partly", "yes")[level % 3]})
+    answers.update(
+        {
+            "dig_strategy_plan": PLANS[level % len(PLANS)],
+            "dig_online_sales": ("not_online", "catalogue", "tracked")[level % 3],
+        }
+    )
     store.save_answers(db, assessment["id"], answers, 0)
     submission = store.submit_assessment(db, assessment["id"], READINESS)
     assert not submission.missing

@@ -60,7 +60,7 @@ def submitted(app):
     owner = app.test_client()
     for profile in ({"name": TRAP}, {"name": "Panadería Sol", "sector": "food_beverages", "region": "Cusco"}):
         token = start(owner, {**PROFILE, **profile})
-        answer_all(owner, token, overrides={"dig_tools": ["digital_payments", "cloud_files"]})
+        answer_all(owner, token, overrides={"dig_green": ["less_paper", "track_use"]})
         assert submit(owner, token).status_code == 302
     rosa = consultant(app, "rosa@example.org")
     key = key_of(new_client(rosa, "Carpintería Flores"))
@@ -108,7 +108,7 @@ def test_the_csv_holds_what_the_database_holds_and_no_formula(submitted, tmp_pat
         for question_id, value in held["answers"].items():
             assert row[question_id] == str(cell_of(value)), question_id
         if row["firm"] != "Carpintería Flores":
-            assert row["dig_tools"] == "digital_payments;cloud_files"  # a checklist's values in one cell
+            assert row["dig_green"] == "less_paper;track_use"  # a checklist's values in one cell
         assert float(row["score_overall"]) == held["scores"]["overall"]
         assert row["level_overall"] == held["scores"]["overall_level_id"]
         if held["verified"]:
@@ -170,10 +170,23 @@ def test_the_json_holds_the_rows_and_the_codebook(submitted, tmp_path):
 
 def test_demo_assessments_stay_out_unless_asked_for(submitted, tmp_path):
     submitted.test_cli_runner().invoke(args=["seed-demo", "--count", "10"])
+    with submitted.app_context():
+        demo = dict(
+            get_db()
+            .execute("SELECT questionnaire_version, count(*) FROM assessments WHERE is_demo = 1 GROUP BY 1")
+            .fetchall()
+        )
+    # The demo's first baselines answer the archived version 2, the rest the current version.
+    assert sum(demo.values()) == 10 and demo.get(READINESS.version)
     _, output = export(submitted, tmp_path, "csv")
     assert "Wrote 3 assessments" in output
     _, output = export(submitted, tmp_path, "csv", "--include-demo")
-    assert "Wrote 13 assessments" in output
+    assert f"Wrote {3 + demo[READINESS.version]} assessments" in output
+    for version in set(demo) - {READINESS.version}:
+        _, output = export(submitted, tmp_path, "csv", "--version", str(version))
+        assert "Wrote 0 assessments" in output
+        _, output = export(submitted, tmp_path, "csv", "--version", str(version), "--include-demo")
+        assert f"Wrote {demo[version]} assessments" in output
 
 
 def test_exports_are_filtered(submitted, tmp_path):

@@ -44,13 +44,18 @@ def draft(db) -> dict:
     return store.find_assessment(db, token)
 
 
+def other_option(question, current) -> str:
+    """An option of a choice question other than the current answer."""
+    return next(o.value for o in question.options if o.value != current)
+
+
 def test_a_submitted_assessment_refuses_a_page_of_answers(db):
     """Saving into a submitted assessment raises AssessmentLocked and changes nothing."""
     assessment = draft(db)
     store.submit_assessment(db, assessment["id"], READINESS)
     before = store.load_answers(db, assessment["id"])
-    question = next(q for q in READINESS.questions.values() if q.type == "yesno")
-    changed = "no" if before.get(question.id) != "no" else "yes"
+    question = next(q for q in READINESS.questions.values() if q.type == "choice")
+    changed = other_option(question, before.get(question.id))
     with pytest.raises(store.AssessmentLocked):
         store.save_answers(db, assessment["id"], {question.id: changed}, 0)
     with pytest.raises(store.AssessmentLocked):
@@ -102,9 +107,9 @@ def test_a_save_racing_a_submission_never_leaves_scores_that_disagree_with_the_a
     """A page saved while a submission is being scored lands before it or is refused, never in between."""
     assessment = draft(db)
     path = db.conn.execute("PRAGMA database_list").fetchone()[2]
-    question = next(q for q in READINESS.questions.values() if q.type == "yesno" and q.relevant is None)
+    question = next(q for q in READINESS.questions.values() if q.type == "choice" and q.relevant is None)
     current = store.load_answers(db, assessment["id"]).get(question.id)
-    changed = "yes" if current != "yes" else "no"
+    changed = other_option(question, current)
     outcome: dict = {}
 
     def save_from_another_worker() -> None:

@@ -39,14 +39,20 @@ def check_every_page(client, key: str, changes: dict, evidence: dict | None = No
 def test_a_consultant_checks_the_answers_and_both_scores_show_side_by_side(app):
     rosa = consultant(app, "rosa@example.org")
     key = key_of(new_client(rosa, "Carpintería Flores"))
-    answer_all(rosa, key, overrides={"dig_backup": "tested"})
+    # Every security measure ticked: the theme's scores are whole numbers (100, then 33), so the
+    # difference shown is the difference of the scores shown.
+    every_measure = tuple(o.value for o in READINESS.questions["dig_security"].options if not o.exclusive)
+    answer_all(rosa, key, overrides={"dig_backup": "tested", "dig_security": every_measure})
     submit(rosa, key)
     results = soup_of(rosa.get(f"/a/{key}/results"))
     assert results.find("a", href=f"/a/{key}/verify/1") is not None
     with sqlite3.connect(app.config["DATABASE"]) as db:
         declared = db.execute("SELECT scores_json FROM assessments").fetchone()[0]
     end = check_every_page(
-        rosa, key, {"dig_backup": "none"}, {"dig_backup": "No hay copias: el disco externo está vacío."}
+        rosa,
+        key,
+        {"dig_backup": "none", "dig_security": every_measure},
+        {"dig_backup": "No hay copias: el disco externo está vacío."},
     )
     assert end == f"/a/{key}/results#verified-heading"
     table = soup_of(rosa.get(f"/a/{key}/results")).select_one("table.verified")
@@ -56,7 +62,7 @@ def test_a_consultant_checks_the_answers_and_both_scores_show_side_by_side(app):
     }
     data = rows["Data and cybersecurity"]
     assert int(data[1]) < int(data[0]) and data[2] == f"{int(data[1]) - int(data[0]):+d}"
-    assert rows["Digital strategy"][2] == "0"
+    assert rows["Digital strategy and people"][2] == "0"
     with sqlite3.connect(app.config["DATABASE"]) as db:
         checks = dict(db.execute("SELECT question_id, value FROM verifications").fetchall())
         evidence = db.execute("SELECT evidence FROM verifications WHERE question_id = 'dig_backup'").fetchone()[0]
@@ -111,7 +117,7 @@ def as_shown(page) -> dict:
     return data
 
 
-DATA_PAGE = number_of_question(READINESS, "dig_backup")  # dig_backup, dig_security, dig_data_use
+DATA_PAGE = number_of_question(READINESS, "dig_backup")  # dig_backup, dig_security, dig_machines, dig_ai_use, dig_green
 
 
 def test_each_answer_on_a_page_keeps_its_own_evidence_note(app):
@@ -120,17 +126,19 @@ def test_each_answer_on_a_page_keeps_its_own_evidence_note(app):
     answers = valid_answers(READINESS.sections[DATA_PAGE - 1], dig_backup="none")
     data = form_data(answers, csrf_token(page.data)) | {
         "evidence-dig_backup": "No hay copias: el disco externo está vacío.",
-        "evidence-dig_data_use": "Vi el cuaderno de ventas del mes.",
+        "evidence-dig_ai_use": "Vi los chats con el asistente.",
     }
     assert rosa.post(f"/a/{key}/verify/{DATA_PAGE}", data=data).status_code == 302
     assert stored_evidence(app) == {
         "dig_backup": "No hay copias: el disco externo está vacío.",
         "dig_security": "",
-        "dig_data_use": "Vi el cuaderno de ventas del mes.",
+        "dig_machines": "",
+        "dig_ai_use": "Vi los chats con el asistente.",
+        "dig_green": "",
     }
     # Each note is shown in its own question's box, under a label of its own.
     again = soup_of(rosa.get(f"/a/{key}/verify/{DATA_PAGE}"))
-    for question_id, note in [("dig_backup", "No hay copias"), ("dig_data_use", "Vi el cuaderno")]:
+    for question_id, note in [("dig_backup", "No hay copias"), ("dig_ai_use", "Vi los chats")]:
         box = again.select_one(f"#question-{question_id}")
         field = box.select_one("textarea[name^=evidence-]")
         assert field["name"] == f"evidence-{question_id}" and field.get_text().startswith(note)
@@ -147,35 +155,37 @@ def test_saved_evidence_is_filled_in_again_when_a_page_is_checked_again(app):
     shown = as_shown(rosa.get(f"/a/{key}/verify/{DATA_PAGE}"))
     assert shown["evidence-dig_backup"] == ["Vi el disco externo."]
     assert shown["evidence-dig_security"] == ["Antivirus al día."]
-    assert shown["evidence-dig_data_use"] == [""]
+    assert shown["evidence-dig_ai_use"] == [""]
     # Saved again as it is shown, with one note changed: only that note changes.
     shown["evidence-dig_security"] = ["Antivirus vencido desde marzo."]
     assert rosa.post(f"/a/{key}/verify/{DATA_PAGE}", data=shown).status_code == 302
     assert stored_evidence(app) == {
         "dig_backup": "Vi el disco externo.",
         "dig_security": "Antivirus vencido desde marzo.",
-        "dig_data_use": "",
+        "dig_machines": "",
+        "dig_ai_use": "",
+        "dig_green": "",
     }
 
 
 def test_a_hidden_question_gets_no_evidence_field_and_a_note_posted_for_it_is_ignored(app):
-    # With one worker, the question on a safety representative is hidden.
+    # With one person, the owner, the questions about workers on the page are hidden.
     rosa, key = submitted_client(app, wrk_workers=1)
-    number = number_of_question(READINESS, "wrk_osh_rep")
+    number = number_of_question(READINESS, "wrk_osh_supervisor")
     page = rosa.get(f"/a/{key}/verify/{number}")
     offered = {t["name"] for t in soup_of(page).select("form.questions textarea")}
-    assert offered == {"evidence-wrk_dialogue", "evidence-wrk_suggestions"}
+    assert offered == {"evidence-wrk_training", "evidence-wrk_hours"}
     answers = valid_answers(READINESS.sections[number - 1])
-    answers.pop("wrk_osh_rep")
+    answers.pop("wrk_osh_supervisor")
     # Not read at all: not even refused for being too long.
     posted = {
-        "evidence-wrk_osh_rep": "Vi el acta del comité. " * 30,
+        "evidence-wrk_osh_supervisor": "Vi el acta de la elección. " * 30,
         "evidence-dig_backup": "Otra página.",
         "evidence-x": "?" * 600,
     }
     response = rosa.post(f"/a/{key}/verify/{number}", data=form_data(answers, csrf_token(page.data)) | posted)
     assert response.status_code == 302
-    assert stored_evidence(app) == {"wrk_dialogue": "", "wrk_suggestions": ""}
+    assert stored_evidence(app) == {"wrk_training": "", "wrk_hours": ""}
 
 
 def test_evidence_with_markup_is_shown_as_text(app):

@@ -12,7 +12,7 @@ from .assessments import insert_answers, insert_assessment, insert_firm, load_an
 from .connection import write
 from .scores import rebuild_peer_bins, store_scores
 from .verification import save_checks
-from .versions import publish
+from .versions import ensure_published
 
 
 def store_demo(
@@ -33,9 +33,9 @@ def store_demo(
 
     def flush() -> None:
         with write(db):
-            for version in (earlier, questionnaire):
-                if version is not None:
-                    publish(db, version)
+            if earlier is not None:
+                ensure_published(db, earlier, archived=True)
+            ensure_published(db, questionnaire)
             for item in pending:
                 firm = item["firm"]
                 firm_id = firm_ids.get(item["firm_number"])

@@ -40,9 +40,13 @@ class Registry:
         return self._older[key]
 
 
-def publish(db: sqlite_utils.Database, questionnaire: Questionnaire) -> None:
-    """Store a version's source the first time it is used; refuse a changed published version."""
-    problem = publishing_problem(db, questionnaire)
+def publish(db: sqlite_utils.Database, questionnaire: Questionnaire, archived: bool = False) -> None:
+    """Store a version's source the first time it is used; refuse a changed published version.
+
+    An `archived` version (an earlier one kept in questionnaires/archive/, which the demo's
+    baselines answer) is stored even when a later version is already in use: it is never served.
+    """
+    problem = publishing_problem(db, questionnaire, archived)
     if problem:
         raise QuestionnaireError([problem])
     db.execute(
@@ -57,23 +61,25 @@ def publish(db: sqlite_utils.Database, questionnaire: Questionnaire) -> None:
     )
 
 
-def ensure_published(db: sqlite_utils.Database, questionnaire: Questionnaire) -> None:
+def ensure_published(db: sqlite_utils.Database, questionnaire: Questionnaire, archived: bool = False) -> None:
     """Make sure the version an assessment is about to use is stored, as it is; a look-up by key when it is."""
     row = db.execute(
         "SELECT digest FROM questionnaire_versions WHERE questionnaire_id = ? AND version = ?",
         [questionnaire.id, questionnaire.version],
     ).fetchone()
     if row is None or row[0] != questionnaire.digest:
-        publish(db, questionnaire)
+        publish(db, questionnaire, archived)
 
 
-def publishing_problem(db: sqlite_utils.Database, questionnaire: Questionnaire) -> Problem | None:
-    """Say why a questionnaire file cannot be served alongside the versions already used."""
+def publishing_problem(
+    db: sqlite_utils.Database, questionnaire: Questionnaire, archived: bool = False
+) -> Problem | None:
+    """Say why a questionnaire file cannot be served (or, archived, stored) alongside the versions already used."""
     latest = db.execute(
         "SELECT max(version) FROM questionnaire_versions WHERE questionnaire_id = ?", [questionnaire.id]
     ).fetchone()[0]
     where = f"{questionnaire.id}.yaml"
-    if latest is not None and questionnaire.version < latest:
+    if latest is not None and questionnaire.version < latest and not archived:
         return Problem(
             where,
             None,

@@ -10,6 +10,7 @@ import re
 from urllib.parse import urlencode
 
 import pytest
+from helpers import extreme_value
 from playwright.sync_api import Page, expect
 from test_owner import valid_value
 from test_owner_journey import assert_no_sideways_scroll
@@ -17,8 +18,8 @@ from test_owner_journey import assert_no_sideways_scroll
 WIDTHS = [360, 375, 768, 1280]
 LANGUAGES = {"es": "es-PE", "en": "en-GB"}
 # Themes answered at their best and at their worst, at different places around their radars.
-FULL = {"digital_strategy", "digital_automation", "green_energy", "green_markets", "work_cooperation"}
-ZERO = {"digital_data", "digital_market", "green_management", "work_osh", "work_equality"}
+FULL = {"digital_strategy", "digital_automation", "green_energy", "green_rules_markets", "work_cooperation"}
+ZERO = {"digital_data", "digital_market", "green_water", "work_osh", "work_equality"}
 MIN_FONT_PX = 11
 CSRF = re.compile(r'name="(?:q-)?csrf_token"[^>]*value="([^"]+)"')
 RADARS = ".chart[data-plotly-src]"
@@ -55,31 +56,15 @@ charts => charts.map(chart => {
 
 
 def best_value(question):
-    """The answer that gives a question all its points."""
-    if question.type == "choice":
-        return max(question.option_points, key=question.option_points.get)
-    if question.type == "yesno":
-        return "yes"
-    if question.type == "checklist":
-        return tuple(value for value, points in question.option_points.items() if points > 0)
-    if question.type == "number":
-        top = max(question.bands, key=lambda band: band.score)
-        return top.min if question.max is None else min(max(top.min, question.min or 0), question.max)
-    return valid_value(question)
+    """The answer that gives a question all its points, or a middling one for a question not scored."""
+    found = extreme_value(question, best=True)
+    return valid_value(question) if found is None else found
 
 
 def worst_value(question):
-    """An answer that gives a question no points."""
-    if question.type == "choice":
-        return min(question.option_points, key=question.option_points.get)
-    if question.type == "yesno":
-        return "no"
-    if question.type == "checklist":
-        nothing = [o.value for o in question.options if o.exclusive and not o.not_applicable]
-        return tuple(nothing[:1]) or (min(question.option_points, key=question.option_points.get),)
-    if question.type == "number":
-        return question.min if question.min is not None else 0
-    return valid_value(question)
+    """An answer that gives a question no points, or a middling one for a question not scored."""
+    found = extreme_value(question, best=False)
+    return valid_value(question) if found is None else found
 
 
 def answers_for(section) -> dict:
@@ -88,7 +73,12 @@ def answers_for(section) -> dict:
     for question in section.questions:
         if question.type == "note":
             continue
-        pick = best_value if question.theme_id in FULL else worst_value if question.theme_id in ZERO else valid_value
+        if not question.scored:  # context, such as the number of people: a middling answer
+            pick = valid_value
+        else:
+            pick = (
+                best_value if question.theme_id in FULL else worst_value if question.theme_id in ZERO else valid_value
+            )
         value = pick(question)
         chosen[f"q-{question.id}"] = [str(v) for v in value] if isinstance(value, tuple) else str(value)
     return chosen
