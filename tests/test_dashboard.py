@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from test_owner import answer_all, submit
 from test_portfolio import key_of, new_client
 from test_programmes import account
-from test_versions import V1, V2, Site, load_questionnaire_from, take
+from test_versions import V1, V2, Site, load_questionnaire_from, small, take
 
 from survey.core import cohorts as figures
 from survey.core.benchmarks import quantile
@@ -425,6 +425,36 @@ def test_a_baseline_on_an_older_version_pairs_with_its_follow_up_by_theme(tmp_pa
     older = soup(admin.get("/programme/dashboard?version=1"))
     assert older.select_one("#version option[selected]")["value"] == "1"
     assert older.select_one(".view-count").get_text(strip=True) == K_TEXT
+
+
+NEW_THEME = """\
+      - id: cloud_theme
+        title: {es: Nube, en: "Cloud v2"}
+        questions:
+          - id: cloud
+            type: yesno
+            label: {es: "¿Usa la nube?", en: "Do you use the cloud?"}
+            source: Test source
+            recommendations: []
+"""
+
+
+def test_a_theme_new_in_the_follow_ups_version_is_said_to_be_new_not_hidden(tmp_path):
+    """The change of a theme no baseline had is not compared: said so, not taken for a small group."""
+    site = Site(tmp_path)
+    site.write(V1)
+    first = site.app()
+    tokens = [take(first) for _ in range(5)]
+    site.write(small(version=2, tag="v2", extra=NEW_THEME))
+    second = site.app()
+    owner = second.test_client()
+    for token in tokens:
+        follow_up_v2(owner, token, load_questionnaire_from(second))
+    admin = account(second, "admin@example.org", "admin")
+    page = soup(admin.get("/programme/dashboard"))
+    assert table_row(page, "Paired change, in points", "Cloud v2") == ["new in this version: not compared"]
+    assert table_row(page, "Paired change, in points", "Tools v2")[0] == "5"  # the kept theme, compared
+    assert "Cloud v2,new in this version: not compared" in admin.get("/programme/dashboard.csv").get_data(as_text=True)
 
 
 def follow_up_v2(client, token, questionnaire) -> None:

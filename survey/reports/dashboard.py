@@ -159,10 +159,14 @@ def _changes(pairs: CohortPairs, ids: list[str], dims: list[dict], k: int) -> tu
     for columns, follow_packed, baseline_packed in pairs.by_baseline_version.values():
         follow_parts.append(align(unpack(follow_packed, len(pairs.dimensions)), pairs.dimensions, ids))
         baseline_parts.append(align(unpack(baseline_packed, len(columns)), columns, ids))
+    # A score no baseline's version has (a theme new in this version) is not compared at all.
+    known = set().union(*(columns for columns, _, _ in pairs.by_baseline_version.values()))
     if not follow_parts:
-        return [dict(d, change=Change(0)) for d in dims], 0
+        return [dict(d, change=Change(0), comparable=True) for d in dims], 0
     follow_ups, baselines = np.vstack(follow_parts), np.vstack(baseline_parts)
-    return [dict(d, change=c) for d, c in zip(dims, changes(follow_ups, baselines, k))], follow_ups.shape[0]
+    found = changes(follow_ups, baselines, k)
+    rows = [dict(d, change=c, comparable=d["id"] in known) for d, c in zip(dims, found)]
+    return rows, follow_ups.shape[0]
 
 
 def _layout(height: int, **more) -> dict:
@@ -353,7 +357,9 @@ def dashboard_csv(view: dict, described: list[tuple[str, str]], say: Words) -> I
     for row in view["changes"]:
         c = row["change"]
         title = say("%(score)s (questions changed)", score=row["title"]) if row.get("changed") else row["title"]
-        if c.median_change is None:
+        if not row["comparable"]:
+            yield line(title, say("new in this version: not compared"))
+        elif c.median_change is None:
             yield line(title, firms(c.firms), hidden)
         else:
             yield line(title, c.firms, c.baseline, c.follow_up, c.median_change)
