@@ -91,14 +91,18 @@ def keep_saving(path: str, assessment_id: int, stop, acknowledged) -> None:
         db.close()
 
 
-def drain(queue) -> list[tuple]:
-    """Return what the writers acknowledged so far."""
-    found = []
-    while True:
+def drain(queue, seconds: float = 0.5) -> list[tuple]:
+    """Return what the writers acknowledged so far: until the queue is empty, or for at most `seconds`.
+
+    Writers quicker than the reader would otherwise keep it reading for ever.
+    """
+    found, deadline = [], time.monotonic() + seconds
+    while time.monotonic() < deadline:
         try:
             found.append(queue.get(timeout=0.05))
         except Exception:  # noqa: BLE001 - queue.Empty
-            return found
+            break
+    return found
 
 
 def test_a_backup_made_while_owners_save_holds_every_acknowledged_answer_and_restores(app, tmp_path):
@@ -411,3 +415,21 @@ def test_restore_moves_aside_a_stale_wal_left_without_its_database(backed_up, tm
     assert result.exit_code == 0, result.output
     assert not stale.exists()
     assert firm_names(app.config["DATABASE"]) == ["Before the backup"]
+
+
+def test_a_backup_is_readable_by_the_apps_user_alone_while_it_is_written_too(app, tmp_path, monkeypatch):
+    """Every firm's answers: never readable by others, not even during the seconds a large copy takes."""
+    seen = []
+    copy = backups.copy_database
+
+    def watched(source, target):
+        copy(source, target)
+        seen.append(target.stat().st_mode & 0o777)  # as left by the copy, before any chmod
+
+    monkeypatch.setattr(backups, "copy_database", watched)
+    os.umask(0o022)  # a shell's usual umask: files readable by everyone unless the command says otherwise
+    folder = tmp_path / "existing"
+    folder.mkdir(mode=0o755)
+    assert invoke(app, "backup", str(folder)).exit_code == 0
+    assert seen == [0o600]
+    assert the_backup(folder).stat().st_mode & 0o777 == 0o600

@@ -103,6 +103,8 @@ def test_neither_log_holds_a_resume_token(stack):
         )
     assert stack.request("GET", f"/a/{token}/section/1")[0] == 200
     stack.request("GET", f"/login?next=/a/{token}/results")
+    stack.request("GET", f"//a//{token}/results")  # slashes doubled...
+    stack.request("GET", f"/a%2F{token}/section/1")  # ...or encoded: the app reads /a/<token> all the same
     stack.request("GET", f"/s/{token}")
     # nginx writes its line after the response has gone: wait for the last one.
     access_log = logged(stack.folder / "survey.access.log", '"GET /s/***" ')
@@ -111,6 +113,28 @@ def test_neither_log_holds_a_resume_token(stack):
         assert token not in log
         assert "GET /a/***/section/1 200" in log or '"GET /a/***/section/1" 200' in log
     assert '"GET /login" 200' in access_log
+
+
+def test_pages_and_static_files_keep_browsers_on_https(stack):
+    for path in ("/", "/static/style.css"):
+        headers = stack.request("GET", path)[1]
+        assert headers["Strict-Transport-Security"] == "max-age=31536000", path
+
+
+def test_every_server_of_the_site_logs_in_the_masked_format():
+    """The HTTP server only redirects, but a link typed with http:// still carries its token."""
+    site = (DEPLOY / "nginx" / "survey-site.conf").read_text()
+    servers = site.split("server {")[1:]
+    assert len(servers) == 2
+    for server in servers:
+        assert "access_log /var/log/nginx/survey.access.log survey;" in server or "survey-app.conf;" in server
+    assert "access_log /var/log/nginx/survey.access.log survey;" in (DEPLOY / "nginx" / "survey-app.conf").read_text()
+
+
+def test_health_checks_from_one_address_are_rate_limited(stack):
+    statuses = [stack.request("GET", "/healthz")[0] for _ in range(30)]
+    assert statuses[0] == 200
+    assert 429 in statuses
 
 
 def logged(path: Path, expected: str, seconds: float = 5.0) -> str:

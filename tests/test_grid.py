@@ -395,7 +395,7 @@ def test_exports_give_a_column_per_row_and_the_codebook_its_options(grid_app, ow
 
 
 def test_a_follow_up_starts_with_every_rows_answer(grid_app, owner):
-    answers = {"practices.backups": "done", "practices.passwords": "planned", "practices.updates": "not"}
+    answers = {"practices.backups": "done", "practices.passwords": "na", "practices.updates": "not"}
     token = answer_and_submit(owner, answers)
     page = owner.get(f"/a/{token}/results")
     response = owner.post(f"/a/{token}/follow-up", data={"csrf_token": csrf_token(page.data)})

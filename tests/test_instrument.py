@@ -70,8 +70,10 @@ def test_a_sole_owner_at_their_best_gets_100_on_every_theme_shown():
     }
     shown = {theme: score for theme, score in scores.dimensions().items() if score is not None}
     assert shown and set(shown.values()) == {100}
-    # Cooperation and equality are about workers only: no score, not a zero.
-    assert scores.dimensions()["work_cooperation"] is None and scores.dimensions()["work_equality"] is None
+    # Cooperation, and hours and pay, are about workers only: no score, not a zero. Equality keeps
+    # the question on children, who may help a sole owner too.
+    assert scores.dimensions()["work_cooperation"] is None and scores.dimensions()["work_time_pay"] is None
+    assert scores.dimensions()["work_equality"] == 100
     assert scores.dimensions()["work"] == 100
 
 
@@ -85,13 +87,13 @@ def test_a_careful_sole_owner_scores_as_if_only_their_questions_were_asked():
     assert {key: asked[key] for key in theirs} == theirs  # overall, every pillar, every theme they have
     assert {key: score for key, score in asked.items() if key not in theirs} == {
         "work_cooperation": None,
-        "work_equality": None,
+        "work_time_pay": None,
     }
 
 
-# Questions that speak of staff yet are asked of everyone: the count itself, the hours (whose hint
-# tells an owner without staff to count their own) and the closing free text on obstacles.
-FOR_EVERYONE = {"wrk_workers", "wrk_hours", "wrk_obstacle"}
+# Questions that speak of staff yet are asked of everyone: the count itself and the closing free
+# text on obstacles.
+FOR_EVERYONE = {"wrk_workers", "wrk_obstacle"}
 
 
 def test_every_question_that_speaks_of_staff_is_shown_only_to_firms_with_workers():

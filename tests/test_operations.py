@@ -107,6 +107,35 @@ def test_an_error_is_logged_with_its_traceback_and_the_visitor_sees_none(app, cl
     assert lines()[-1].startswith("GET /boom 500 ")
 
 
+def test_an_error_on_a_private_link_is_logged_without_its_token(app, caplog, lines):
+    @app.route("/a/<token>/fails")
+    def fails(token):
+        raise RuntimeError("broken on a private page")
+
+    app.testing = False
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    token = "W1kmCzb7v3XwQBshAPmHX0aE"
+    assert app.test_client().get(f"/a/{token}/fails").status_code == 500
+    assert "Exception on /a/***/fails [GET]" in caplog.text
+    assert "RuntimeError: broken on a private page" in caplog.text
+    assert token not in caplog.text and token not in "\n".join(lines())
+
+
+def test_a_token_behind_a_double_slash_is_masked_too(app, en, lines):
+    token = start(en)
+    en.get(f"/a//{token}/results")  # Werkzeug redirects it to /a/<token>/results before any rule matches
+    en.get(f"/s//{token}")
+    logged = "\n".join(lines())
+    assert token not in logged
+    assert "GET /a/***/results 308" in logged
+
+
+def test_a_path_cannot_write_a_line_of_its_own(client, lines):
+    client.get("/no-such%0A[2026-01-01 00:00:00,000] [1] request GET /admin 200 1.0 ms 127.0.0.1")
+    assert len(lines()) == 1
+    assert "\n" not in lines()[0] and "/no-such\\x0a[2026" in lines()[0]
+
+
 def test_the_request_log_can_be_turned_off(tmp_path, lines):
     quiet = create_app(
         {"TESTING": True, "DATABASE": str(tmp_path / "q.sqlite3"), "SECRET_KEY": "t", "REQUEST_LOG": False}

@@ -473,6 +473,8 @@ def test_resuming_opens_the_section_where_the_owner_stopped_with_answers_filled_
 
 def test_number_and_text_answers_come_back_filled_in(app, en):
     token = start(en)
+    # Hours are asked of a firm with workers.
+    assert post_section(en, token, 1, valid_answers(READINESS.sections[0], wrk_workers="3")).status_code == 302
     number = section_number(READINESS, "work_time_pay")
     answers = valid_answers(READINESS.sections[number - 1], wrk_hours="47,5")
     assert post_section(en, token, number, answers).status_code == 302

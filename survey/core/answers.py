@@ -189,7 +189,7 @@ def still_fits(question: Question, value: Any) -> bool:
     if question.type == "note":
         return False
     if value == NOT_APPLICABLE:
-        return question.allow_not_applicable or (question.type == "choice" and is_offered(question, value))
+        return question.allow_not_applicable or (question.type in ("choice", "grid") and is_offered(question, value))
     if question.type in ("choice", "yesno", "grid"):  # a grid's answer is one of its rows'
         return isinstance(value, str) and is_offered(question, value)
     if question.type == "checklist":

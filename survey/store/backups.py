@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import re
@@ -157,8 +158,9 @@ def backup_database(database: str, folder: Path, keep: int, timeout: float = 10.
         path = next_name(folder)
         partial = folder / f".{path.name}.partial"
         try:
-            counts, names = write_checked_copy(database, partial, timeout)
-            os.chmod(partial, 0o600)  # the answers of every firm: for the app's user only
+            with private_files():  # the answers of every firm: for the app's user only, from the first byte
+                counts, names = write_checked_copy(database, partial, timeout)
+            os.chmod(partial, 0o600)
             os.replace(partial, path)
             fsync_path(folder)
         except BaseException:
@@ -166,6 +168,16 @@ def backup_database(database: str, folder: Path, keep: int, timeout: float = 10.
             raise
         removed = rotate(folder, keep)
     return Backup(path, path.stat().st_size, time.perf_counter() - started, counts, names, removed)
+
+
+@contextlib.contextmanager
+def private_files():
+    """Create files (and SQLite's journals beside them) readable by this user only, while in the block."""
+    before = os.umask(0o077)
+    try:
+        yield
+    finally:
+        os.umask(before)
 
 
 def write_checked_copy(database: str, partial: Path, timeout: float) -> tuple[dict[str, int], list[str]]:
@@ -292,7 +304,8 @@ def restore_database(backup: Path, database: str, replace: bool, timeout: float 
         remove_with_journals(restoring)
         source = open_read_only(backup)
         try:
-            copy_database(source, restoring)
+            with private_files():  # until restore gives it the replaced database's owner and mode
+                copy_database(source, restoring)
         except sqlite3.DatabaseError as error:
             raise BackupError(f"{backup} cannot be read as a database: {error}") from error
         finally:

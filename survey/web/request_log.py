@@ -19,21 +19,38 @@ from flask import Flask, current_app, g, request
 SECRET_ARGUMENTS = frozenset({"token"})
 MASK = "***"
 _PLACEHOLDER = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
+_SLASHES = re.compile(r"/{2,}")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 logger = logging.getLogger("survey.requests")
 
 
 def logged_path() -> str:
-    """Return the request's path with its secrets masked and no query string."""
+    """Return the request's path with its secrets masked, no query string, and no control character."""
     rule, values = request.url_rule, request.view_args
     if rule is None or values is None:
-        return current_app.extensions["secret_paths"].sub(rf"\1{MASK}", request.path)
+        # Werkzeug redirects /a//<token> to /a/<token> before any rule matches: mask it as that.
+        path = _SLASHES.sub("/", request.path)
+        return printable(current_app.extensions["secret_paths"].sub(rf"\1{MASK}", path))
 
     def part(match: re.Match) -> str:
         name = match.group(1)
         return MASK if name in SECRET_ARGUMENTS else str(values.get(name, match.group(0)))
 
-    return _PLACEHOLDER.sub(part, rule.rule)
+    return printable(_PLACEHOLDER.sub(part, rule.rule))
+
+
+def printable(text: str) -> str:
+    """Escape control characters: a path holding a line break must not write a line of its own."""
+    return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
+
+
+def log_exception(exc_info) -> None:
+    """Log an unhandled error with its traceback, naming the request by its masked path.
+
+    Flask's own version names the raw path, resume token and all.
+    """
+    current_app.logger.error("Exception on %s [%s]", logged_path(), printable(request.method), exc_info=exc_info)
 
 
 def start_timer() -> None:
@@ -47,7 +64,8 @@ def log_request(response):
     if request.path == "/healthz" and response.status_code == 200:
         return response  # a monitor asking every few seconds would bury the owners' requests
     took = (time.perf_counter() - started) * 1000 if started is not None else 0.0
-    logger.info("%s %s %s %.1f ms %s", request.method, logged_path(), response.status_code, took, request.remote_addr)
+    method, address = printable(request.method), printable(str(request.remote_addr))
+    logger.info("%s %s %s %.1f ms %s", method, logged_path(), response.status_code, took, address)
     return response
 
 
@@ -65,11 +83,13 @@ def secret_paths(app: Flask) -> re.Pattern:
 def init_app(app: Flask) -> None:
     """Log every request at INFO to standard error (gunicorn hands it to the journal), unless REQUEST_LOG is off.
 
-    Called after every blueprint is registered: the rules tell which paths hold secrets.
+    Called after every blueprint is registered: the rules tell which paths hold secrets. Errors
+    are logged with the path masked either way.
     """
+    app.extensions["secret_paths"] = secret_paths(app)
+    app.log_exception = log_exception  # type: ignore[method-assign]
     if not app.config["REQUEST_LOG"]:
         return
-    app.extensions["secret_paths"] = secret_paths(app)
     if not logger.handlers:
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(logging.Formatter("[%(asctime)s] [%(process)d] request %(message)s"))
