@@ -174,7 +174,7 @@ def test_a_hidden_question_gets_no_evidence_field_and_a_note_posted_for_it_is_ig
     number = number_of_question(READINESS, "wrk_osh_supervisor")
     page = rosa.get(f"/a/{key}/verify/{number}")
     offered = {t["name"] for t in soup_of(page).select("form.questions textarea")}
-    assert offered == {"evidence-wrk_training", "evidence-wrk_hours"}
+    assert offered == {"evidence-wrk_training"}
     answers = valid_answers(READINESS.sections[number - 1])
     answers.pop("wrk_osh_supervisor")
     # Not read at all: not even refused for being too long.
@@ -185,7 +185,7 @@ def test_a_hidden_question_gets_no_evidence_field_and_a_note_posted_for_it_is_ig
     }
     response = rosa.post(f"/a/{key}/verify/{number}", data=form_data(answers, csrf_token(page.data)) | posted)
     assert response.status_code == 302
-    assert stored_evidence(app) == {"wrk_training": "", "wrk_hours": ""}
+    assert stored_evidence(app) == {"wrk_training": ""}
 
 
 def test_evidence_with_markup_is_shown_as_text(app):
