@@ -136,11 +136,22 @@ def level_shares(counts: np.ndarray, minimums: Sequence[float], k: int) -> tuple
     tenths = np.arange(TOP + 1) / TENTHS
     level_of = np.clip(np.searchsorted(np.asarray(minimums), tenths, side="right") - 1, 0, len(minimums) - 1)
     at_level = [int(n) for n in np.bincount(level_of, weights=counts, minlength=len(minimums))]
-    hidden = {index for index, n in enumerate(at_level) if 0 < n < k}
-    if len(hidden) == 1:
-        others = [index for index, n in enumerate(at_level) if index not in hidden and n > 0]
-        hidden.add(min(others, key=lambda index: at_level[index]))
+    hidden = suppressed(at_level, k)
     return firms, [None if index in hidden else n / firms for index, n in enumerate(at_level)]
+
+
+def suppressed(counts: Sequence[int], k: int) -> set[int]:
+    """Return which groups of a view to hide: those of fewer than k firms (but not empty ones).
+
+    When that hides exactly one, the smallest of the others is hidden too: the total less the
+    groups shown would tell it.
+    """
+    hidden = {index for index, n in enumerate(counts) if 0 < n < k}
+    if len(hidden) == 1:
+        others = [index for index, n in enumerate(counts) if index not in hidden and n > 0]
+        if others:
+            hidden.add(min(others, key=lambda index: counts[index]))
+    return hidden
 
 
 def changes(follow_ups: np.ndarray, baselines: np.ndarray, k: int) -> list[Change]:

@@ -122,7 +122,7 @@ class RecommendationChecks(DataReader):
         """Check a theme's or a pillar's recommendations (`where` names it); none is needed."""
         if node.get("recommendations") is None or node["recommendations"] == []:
             return ()
-        owner, owner_id = where.split(" ", 1)
+        owner, owner_id = ("theme", theme_id) if theme_id else ("pillar", pillar_id)
         found = []
         for i, item in enumerate(self.listing(node, "recommendations", where)):
             place = f"{where}, recommendations[{i}]"

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from .model import EFFORTS, SEVERITIES, GridRow, Question, Questionnaire, Recommendation
-from .scoring import SCORED, Scores, row_points, visible_answers
+from .scoring import SCORED, Scores, question_points, visible_answers
 
 EFFORT_RANK = {effort: rank for rank, effort in enumerate(EFFORTS)}
 SEVERITY_RANK = {severity: rank for rank, severity in enumerate(SEVERITIES)}
@@ -114,14 +114,14 @@ def _answers_looked_at(question: Question, effective: Mapping[str, Any], points:
     if not question.rows:
         value = effective.get(question.id)
         return [(recommendation, value, points, 1.0, None) for recommendation in question.recommendations]
-    counted = {r.id: r for r in question.rows if row_points(question, effective.get(r.key)) is not None}
+    counted = {r.id: r for r in question.rows if question_points(question, effective.get(r.key)) is not None}
     total = sum(r.weight for r in counted.values())
     found = []
     for recommendation in question.recommendations:
         row = counted.get(recommendation.row)
         if row is not None:  # a row hidden, unanswered or not applicable calls for nothing
             value = effective[row.key]
-            found.append((recommendation, value, row_points(question, value), row.weight / total, row))
+            found.append((recommendation, value, question_points(question, value), row.weight / total, row))
     return found
 
 

@@ -161,18 +161,13 @@ def grid_points(question: Question, effective: Mapping[str, Any]) -> tuple[str, 
         if value in question.not_applicable_values:
             not_applicable = True
             continue
-        points = question.option_points.get(value)
+        points = question_points(question, value)
         if points is not None:
             total += row.weight * points
             weights += row.weight
     if weights:
         return SCORED, total / weights
     return (NOT_APPLICABLE if not_applicable else UNANSWERED), 0.0
-
-
-def row_points(question: Question, value: Any) -> float | None:
-    """Return the points of a grid row's answer, or None for one that gives none (not applicable, not an option)."""
-    return question.option_points.get(value) if isinstance(value, str) else None
 
 
 def hidden_questions(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> set[str]:
@@ -188,9 +183,12 @@ def is_not_applicable(question: Question, value: Any) -> bool:
 
 
 def question_points(question: Question, value: Any) -> float | None:
-    """Return the points an applicable answer gives, or None for an answer that gives none."""
+    """Return the points an applicable answer gives, or None for an answer that gives none.
+
+    A grid's answers are its rows', each given like a choice's.
+    """
     kind = question.type
-    if kind == "choice":
+    if kind in ("choice", "grid"):
         return question.option_points.get(value) if isinstance(value, str) else None
     if kind == "yesno":
         return YESNO_POINTS.get(value) if isinstance(value, str) else None

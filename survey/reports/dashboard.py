@@ -22,6 +22,7 @@ from ..core.cohorts import (
     counts_by_group,
     level_shares,
     spread,
+    suppressed,
     unpack,
 )
 from ..core.questionnaire import Questionnaire
@@ -96,7 +97,10 @@ def build_dashboard(
         ),
         key=lambda s: s["title"],
     )
-    _hide_a_second(sectors, k)
+    # A sector under k firms is hidden, and a second one when it alone would be (core.cohorts).
+    hidden = suppressed([s["firms"] for s in sectors], k)
+    for number, sector in enumerate(sectors):
+        sector["shown"] = number not in hidden
 
     levels = []
     for d in dims:
@@ -132,21 +136,6 @@ def build_dashboard(
         "paired": paired,
         "figures": _figures(spread_rows, sectors, themes, levels, change_rows, say) if firms >= k else {},
     }
-
-
-def _hide_a_second(sectors: list[dict], k: int) -> None:
-    """Mark which sectors show figures: k firms or more, and not the smallest such when it alone would tell another.
-
-    With one sector hidden, the view's count less the sectors shown would give its count.
-    """
-    small = [s for s in sectors if s["firms"] < k]
-    for sector in sectors:
-        sector["shown"] = sector["firms"] >= k
-    if len(small) == 1:
-        shown = [s for s in sectors if s["shown"]]
-        if shown:
-            smallest = min(shown, key=lambda s: s["firms"])
-            smallest["shown"] = False
 
 
 def _pillar(questionnaire: Questionnaire, pillar_id: str):

@@ -12,7 +12,7 @@ from typing import Any
 from ..core.benchmarks import SECTOR, SECTOR_SIZE, Comparison, Summary
 from ..core.model import Question, Questionnaire, Theme
 from ..core.recommendations import Action, action_plan, start_here
-from ..core.scoring import HIDDEN, NOT_APPLICABLE, UNANSWERED, Scores, hidden_questions, level_for, row_points
+from ..core.scoring import HIDDEN, NOT_APPLICABLE, UNANSWERED, Scores, hidden_questions, level_for, question_points
 from .charts import radar_figure
 from .labels import EFFORT_LABELS, NOT_SCORED_LABEL, SEVERITY_LABELS, STATUS_LABELS, Words, words
 
@@ -90,15 +90,16 @@ def explain_rows(
     explained = []
     for row in question.rows:
         value = None if row.key in hidden else answers.get(row.key)
-        points = "" if not question.scored else None
-        if points is None and row.key in hidden:
+        if not question.scored:
+            points = ""
+        elif row.key in hidden:
             points = say(STATUS_LABELS[HIDDEN])
-        elif points is None and value is None:
+        elif value is None:
             points = say(STATUS_LABELS[UNANSWERED])
-        elif points is None and value in question.not_applicable_values:
+        elif value in question.not_applicable_values:
             points = say(STATUS_LABELS[NOT_APPLICABLE])
-        elif points is None:
-            points = f"{row_points(question, value) or 0:g} / {question.max_points:g}"
+        else:
+            points = f"{question_points(question, value) or 0:g} / {question.max_points:g}"
             points += f" (×{row.weight:g})" if row.weight != 1 else ""
         explained.append(
             {

@@ -40,7 +40,6 @@ class Backup:
     size: int
     seconds: float
     counts: dict[str, int]
-    migrations: list[str]
     removed: list[Path] = field(default_factory=list)
 
 
@@ -159,7 +158,7 @@ def backup_database(database: str, folder: Path, keep: int, timeout: float = 10.
         partial = folder / f".{path.name}.partial"
         try:
             with private_files():  # the answers of every firm: for the app's user only, from the first byte
-                counts, names = write_checked_copy(database, partial, timeout)
+                counts = write_checked_copy(database, partial, timeout)
             os.chmod(partial, 0o600)
             os.replace(partial, path)
             fsync_path(folder)
@@ -167,7 +166,7 @@ def backup_database(database: str, folder: Path, keep: int, timeout: float = 10.
             remove_with_journals(partial)
             raise
         removed = rotate(folder, keep)
-    return Backup(path, path.stat().st_size, time.perf_counter() - started, counts, names, removed)
+    return Backup(path, path.stat().st_size, time.perf_counter() - started, counts, removed)
 
 
 @contextlib.contextmanager
@@ -180,8 +179,8 @@ def private_files():
         os.umask(before)
 
 
-def write_checked_copy(database: str, partial: Path, timeout: float) -> tuple[dict[str, int], list[str]]:
-    """Copy the live database to `partial` and check it; return its row counts and migrations."""
+def write_checked_copy(database: str, partial: Path, timeout: float) -> dict[str, int]:
+    """Copy the live database to `partial` and check it (integrity, migrations, row counts); return the counts."""
     db = connect(database, timeout)
     try:
         needed = db.execute("PRAGMA page_count").fetchone()[0] * db.execute("PRAGMA page_size").fetchone()[0]
@@ -218,7 +217,7 @@ def write_checked_copy(database: str, partial: Path, timeout: float) -> tuple[di
     if copied != counts or copied_names != names:
         differing = sorted(name for name in counts.keys() | copied.keys() if counts.get(name) != copied.get(name))
         raise BackupError(f"the copy does not match the live database (tables {', '.join(differing) or 'none'})")
-    return counts, names
+    return counts
 
 
 def check_backup(path: Path) -> None:

@@ -55,10 +55,22 @@ def layout(db: sqlite_utils.Database, questionnaire_id: str, version: int, score
     return dimensions
 
 
+COLUMNS = (
+    "assessment_id", "firm_id", "questionnaire_id", "questionnaire_version", "sector", "size", "region", "period",
+    "is_demo", "is_latest", "last_of_period", "baseline_id", "declared", "verified",
+)  # fmt: skip
+INSERT = f"INSERT INTO cohort_scores ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
+
+
+def unscored(scores: Scores) -> bool:
+    """Whether nothing was scored: no view counts such a submission (nor do the peer groups)."""
+    return all(value is None for value in scores.dimensions().values())
+
+
 def add_submission(db: sqlite_utils.Database, assessment: dict, scores: Scores, period: str, is_demo: int) -> None:
     """Add a submission as its firm's latest and as the last of its period (inside the caller's transaction)."""
-    if all(value is None for value in scores.dimensions().values()):
-        return  # nothing scored: no view counts it (nor do the peer groups)
+    if unscored(scores):
+        return
     key = [assessment["firm_id"], scores.questionnaire_id]
     earlier = db.execute(
         "SELECT baseline_id FROM cohort_scores WHERE firm_id = ? AND questionnaire_id = ? LIMIT 1", key
@@ -71,13 +83,7 @@ def add_submission(db: sqlite_utils.Database, assessment: dict, scores: Scores, 
     )
     dimensions = layout(db, scores.questionnaire_id, scores.version, scores)
     row = _row(assessment, scores, period, is_demo, earlier[0] if earlier else assessment["id"], dimensions)
-    db.execute(f"INSERT INTO cohort_scores ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})", row)
-
-
-COLUMNS = (
-    "assessment_id", "firm_id", "questionnaire_id", "questionnaire_version", "sector", "size", "region", "period",
-    "is_demo", "is_latest", "last_of_period", "baseline_id", "declared", "verified",
-)  # fmt: skip
+    db.execute(INSERT, row)
 
 
 def _row(assessment: dict, scores: Scores, period: str, is_demo: int, baseline_id: int, dimensions: list[str]):
@@ -124,7 +130,7 @@ def rebuild_cohorts(db: sqlite_utils.Database) -> None:
     latest_column, period_column = COLUMNS.index("is_latest"), COLUMNS.index("last_of_period")
     for assessment_id, firm_id, sector, size, region, period, is_demo, declared, verified in found:
         scores = Scores.from_dict(json.loads(declared), questions=False)
-        if all(value is None for value in scores.dimensions().values()):
+        if unscored(scores):
             continue
         version = (scores.questionnaire_id, scores.version)
         if version not in layouts:
@@ -141,9 +147,7 @@ def rebuild_cohorts(db: sqlite_utils.Database) -> None:
             last_in_period[(*key, period)][period_column] = 0
         last_in_period[(*key, period)] = row
         rows.append(row)
-    db.conn.executemany(
-        f"INSERT INTO cohort_scores ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})", rows
-    )
+    db.conn.executemany(INSERT, rows)
 
 
 def rows_held(db: sqlite_utils.Database) -> list[tuple]:

@@ -146,16 +146,13 @@ def _form_class(questionnaire: Questionnaire, section: Section, language: str, u
         label = text(question.label)
         if question.type == "grid":
             # The grid's own field holds no answer, only the message of rows left unanswered.
-            setattr(SectionForm, question.id, Field(label))
+            field = Field(label)
             choices = [SelectChoice(o.value, text(o.label)) for o in question.options]
             for row in question.rows:
                 # Every value is checked by the answer rules, which name the row in their message.
                 row_field = RadioField(text(row.label), [Optional()], choices=choices, validate_choice=False)
                 setattr(SectionForm, row.key, row_field)
-            described = {o.value: text(o.description) for o in question.options if o.description}
-            rows[question.id] = tuple((c.value, c.label, described.get(c.value, "")) for c in choices)
-            continue
-        if question.type in ("choice", "yesno"):
+        elif question.type in ("choice", "yesno"):
             if question.type == "choice":
                 choices = [SelectChoice(o.value, text(o.label)) for o in question.options]
             else:
@@ -177,7 +174,7 @@ def _form_class(questionnaire: Questionnaire, section: Section, language: str, u
         else:
             field = TextAreaField(label, [Optional(), Length(max=TEXT_LIMIT)])
         setattr(SectionForm, question.id, field)
-        if question.type in ("choice", "yesno", "checklist"):
+        if question.type in ("choice", "yesno", "checklist", "grid"):
             described = {o.value: text(o.description) for o in question.options if o.description}
             rows[question.id] = tuple((c.value, c.label, described.get(c.value, "")) for c in choices)
     # What the page shows of each option, worked out once rather than on every page view.

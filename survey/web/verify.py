@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 
+from ..core.model import Questionnaire
 from ..core.navigation import shown_questions
 from ..core.scoring import hidden_questions
 from ..store import assessments
@@ -33,8 +34,7 @@ def verify(opened: Opened, number: int):
     # The questions this page shows, each with its evidence field: the only notes read from a post.
     # A grid has one note, kept with the check of each of its rows.
     on_page = {q.id for q in section.questions if q.type != "note"} & shown_questions(section, hidden)
-    grid_of = {row.key: q.id for q in section.questions for row in q.rows}
-    evidence, refused = {grid_of.get(key, key): check["evidence"] for key, check in checked.items()}, {}
+    evidence, refused = {note_key(questionnaire, key): check["evidence"] for key, check in checked.items()}, {}
     form = section_form(
         questionnaire, section, language, formdata=request.form if request.method == "POST" else None, answers=current
     )
@@ -45,7 +45,7 @@ def verify(opened: Opened, number: int):
             now_hidden = hidden_questions(questionnaire, {**current, **found})
             shown = {key for q in section.questions if q.id in on_page for key in q.answer_keys()} - now_hidden
             values = {key: found.get(key, current.get(key)) for key in shown}
-            notes = {key: evidence[grid_of.get(key, key)] for key in shown}
+            notes = {key: evidence[note_key(questionnaire, key)] for key in shown}
             store.save_checks(db, questionnaire, opened.assessment["id"], values, notes, holder)
             if number < len(questionnaire.sections):
                 return redirect(url_for("verify.verify", token=opened.token, number=number + 1))
@@ -76,3 +76,9 @@ def verify(opened: Opened, number: int):
         language=language,
         invalid=bool(form.errors or refused),
     ), (400 if form.errors or refused else 200)
+
+
+def note_key(questionnaire: Questionnaire, key: str) -> str:
+    """Return the question whose evidence note an answer's check keeps: a grid row's is its grid's."""
+    found = questionnaire.grid_rows.get(key)
+    return found[0].id if found else key
